@@ -1,0 +1,123 @@
+## Layout
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-users = Utilisateurs
+nav-portfolio = Portefeuille
+nav-accounts = Comptes
+nav-my-accounts = Mes comptes
+nav-inbox = Demandes
+nav-portal = Notre tableau de bord
+language = Langue
+logout = Se déconnecter
+footer-tagline = Tableaux de bord des comptes clés, construits avec le client
+breadcrumbs = Fil d’Ariane
+export-csv = Exporter en CSV
+save = Enregistrer
+cancel = Annuler
+never = jamais
+form-has-errors = Merci de corriger les points suivants :
+
+## Roles
+role-admin = Administrateur
+role-director = Directeur commercial
+role-kam = Key account manager
+role-contributor = Contributeur
+role-client = Client
+
+## Sign in
+login-title = Connexion
+login-intro = Connectez-vous avec votre adresse e-mail professionnelle.
+login-email = Adresse e-mail
+login-password = Mot de passe
+login-submit = Se connecter
+login-failed = Adresse e-mail ou mot de passe incorrect.
+login-missing-fields = Saisissez votre adresse e-mail et votre mot de passe.
+login-throttled = Trop de tentatives échouées. Patientez quelques minutes avant de réessayer.
+logout-done = Vous êtes déconnecté.
+
+## Errors
+error-title-400 = Requête incorrecte
+error-title-401 = Connexion requise
+error-title-403 = Accès refusé
+error-title-404 = Page introuvable
+error-title-405 = Action non permise
+error-title-408 = Délai dépassé
+error-title-409 = Modifié entre-temps
+error-title-413 = Trop volumineux
+error-title-422 = Impossible de traiter la demande
+error-title-429 = Trop de tentatives
+error-title-500 = Une erreur est survenue
+error-title-503 = Service indisponible
+error-title-generic = Erreur
+error-not-found = Cette page n’existe pas, ou vous n’y avez pas accès.
+error-forbidden = Votre rôle ne donne pas accès à cette page.
+error-unauthorized = Connectez-vous pour continuer.
+error-csrf = Ce formulaire a expiré ou provient d’un autre site. Revenez en arrière, rechargez la page et réessayez.
+error-too-many-requests = Trop de tentatives. Patientez un instant puis réessayez.
+error-internal = Une erreur inattendue est survenue. Elle a été enregistrée ; merci de réessayer.
+error-method-not-allowed = Cette action n’est pas disponible ici.
+error-form-too-large = Ce que vous avez envoyé est trop volumineux.
+error-unavailable = Le service est occupé. Réessayez dans un instant.
+error-bad-request = La demande n’a pas pu être comprise.
+error-code = Code d’erreur
+error-home = Retour à l’accueil
+
+## Forms
+field-required = Ce champ est obligatoire.
+field-too-long = C’est trop long.
+email-invalid = Saisissez une adresse e-mail du type nom@entreprise.fr.
+email-taken = Un utilisateur avec cette adresse e-mail existe déjà.
+password-too-short = Le mot de passe doit compter au moins 10 caractères.
+password-too-long = Le mot de passe doit compter au plus 256 caractères.
+password-hint = Au moins 10 caractères.
+
+## Accounts
+accounts-title = Comptes
+accounts-mine-title = Mes comptes
+accounts-empty = Aucun compte pour l’instant.
+accounts-table-caption = Comptes avec leur catégorie, leur stade et leur responsable
+col-account = Compte
+col-code = Code
+col-industry = Secteur
+col-country = Pays
+col-tier = Catégorie
+col-stage = Stade
+col-owner = Key account manager
+col-since = Client depuis
+col-updated = Dernière mise à jour
+col-name = Nom
+col-email = E-mail
+col-role = Rôle
+col-status = Statut
+col-last-login = Dernière connexion
+tier-key-account = Compte clé
+tier-candidate = Candidat
+tier-managed = Compte géré
+stage-1 = Exploratoire
+stage-2 = Basique
+stage-3 = Coopératif
+stage-4 = Intégré
+
+## Portfolio
+portfolio-title = Portefeuille
+portfolio-accounts = Comptes
+portfolio-by-stage = Comptes par stade de la pyramide KAM
+
+## Inbox
+inbox-title = Demandes de données
+inbox-empty = Aucune demande de données pour vous en ce moment.
+
+## Portal
+portal-intro = Le tableau de bord que votre fournisseur partage avec vous.
+portal-team = Vos interlocuteurs
+portal-nothing-shared = Rien n’a encore été partagé avec vous.
+
+## Users
+users-title = Utilisateurs
+users-add = Ajouter un utilisateur
+user-active = Actif
+user-inactive = Inactif
+user-created = L’utilisateur a été créé.
+user-account-hint = Seulement pour les utilisateurs clients : le compte auquel ils appartiennent.
+user-client-needs-account = Un utilisateur client doit appartenir à un compte.
+user-staff-no-account = Seuls les utilisateurs clients appartiennent à un compte.

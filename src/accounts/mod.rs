@@ -1,0 +1,95 @@
+//! Key accounts: the record, its queries, and (for now) the list page.
+
+pub mod list;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::PgExecutor;
+
+use crate::users::{Role, User};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, Serialize, serde::Deserialize)]
+#[sqlx(type_name = "account_tier", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    KeyAccount,
+    Candidate,
+    Managed,
+}
+
+impl Tier {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Tier::KeyAccount => "tier-key-account",
+            Tier::Candidate => "tier-candidate",
+            Tier::Managed => "tier-managed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AccountSummary {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub industry: String,
+    pub country: String,
+    pub tier: Tier,
+    pub stage: i16,
+    pub owner_name: Option<String>,
+    pub relationship_start: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountSummary {
+    pub fn stage_key(&self) -> String {
+        format!("stage-{}", self.stage)
+    }
+}
+
+/// The accounts a staff user may see: KAMs their own, directors and admins all.
+/// Scoped in SQL so that a forgotten filter in a handler cannot widen it.
+pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Vec<AccountSummary>> {
+    let only_owner = match user.role {
+        Role::Admin | Role::Director => None,
+        Role::Kam => Some(user.id),
+        // Contributors and clients see no account list at all.
+        Role::Contributor | Role::Client => Some(-1),
+    };
+    sqlx::query_as(
+        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.tier, a.stage, \
+                u.name AS owner_name, a.relationship_start, a.updated_at \
+         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
+         WHERE $1::bigint IS NULL OR a.owner_id = $1 \
+         ORDER BY a.tier, lower(a.name)",
+    )
+    .bind(only_owner)
+    .fetch_all(db)
+    .await
+}
+
+/// The one account of a client user, with its owner.
+pub async fn of_client(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<AccountSummary>> {
+    sqlx::query_as(
+        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.tier, a.stage, \
+                u.name AS owner_name, a.relationship_start, a.updated_at \
+         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
+         WHERE a.id = $1",
+    )
+    .bind(user.account_id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn id_by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn options(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, name FROM accounts ORDER BY lower(name)")
+        .fetch_all(db)
+        .await
+}

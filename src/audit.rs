@@ -1,0 +1,75 @@
+//! The audit trail. Every state change calls `record` inside the same transaction
+//! as the change, so a change without its audit row cannot exist.
+
+use std::net::IpAddr;
+
+use serde_json::Value;
+use sqlx::PgExecutor;
+
+/// Who acted: a signed-in user, or (for failed logins) just an e-mail and address.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub ip: Option<IpAddr>,
+}
+
+/// What happened. `action` is dotted lower case (`auth.login`, `account.updated`).
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub action: &'static str,
+    pub entity: Option<&'static str>,
+    pub entity_id: Option<String>,
+    pub account_id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl Entry {
+    pub fn new(action: &'static str) -> Self {
+        Self {
+            action,
+            ..Self::default()
+        }
+    }
+
+    pub fn on(mut self, entity: &'static str, id: impl ToString) -> Self {
+        self.entity = Some(entity);
+        self.entity_id = Some(id.to_string());
+        self
+    }
+
+    pub fn account(mut self, account_id: Option<i64>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+
+    pub fn before(mut self, v: impl serde::Serialize) -> Self {
+        self.before = serde_json::to_value(v).ok();
+        self
+    }
+
+    pub fn after(mut self, v: impl serde::Serialize) -> Self {
+        self.after = serde_json::to_value(v).ok();
+        self
+    }
+}
+
+pub async fn record(db: impl PgExecutor<'_>, actor: &Actor, entry: Entry) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, actor_email, action, entity, entity_id, account_id, before, after, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(actor.user_id)
+    .bind(actor.email.as_deref())
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.account_id)
+    .bind(entry.before)
+    .bind(entry.after)
+    .bind(actor.ip.map(ipnetwork::IpNetwork::from))
+    .execute(db)
+    .await
+    .map(|_| ())
+}

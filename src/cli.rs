@@ -1,0 +1,95 @@
+//! The command line. `main.rs` parses it and hands the pieces to the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::LogFormat;
+use crate::users::Role;
+
+#[derive(Debug, Parser)]
+#[command(name = "boussole", version, about = "Key Account Management scorecards, built with the customer")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every subcommand needs to reach the database.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// PostgreSQL server to use (the database is created if missing). Without it,
+    /// Boussole runs a private PostgreSQL cluster under the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the private PostgreSQL cluster lives when DATABASE_URL is not set.
+    #[arg(long, env = "BOUSSOLE_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "BOUSSOLE_LOG_FORMAT", default_value = "pretty", global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo portfolio (refuses if the database already holds accounts).
+    Demo,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Load the demo data when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Address and port to listen on.
+    #[arg(long, env = "BOUSSOLE_LISTEN", default_value = "127.0.0.1:3000", value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+    /// Public address of the site (e.g. https://boussole.example.com); used for links
+    /// in e-mails, the Origin check and HSTS when it is https.
+    #[arg(long, env = "BOUSSOLE_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Mark cookies Secure (default: on when the public URL is https).
+    #[arg(long, env = "BOUSSOLE_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// Trust X-Forwarded-For from a reverse proxy for the client address.
+    #[arg(long, env = "BOUSSOLE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// A session unused for this many minutes ends.
+    #[arg(long, env = "BOUSSOLE_SESSION_IDLE_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(i64).range(5..=1440))]
+    pub session_idle_minutes: i64,
+    /// A session ends this many hours after login, used or not.
+    #[arg(long, env = "BOUSSOLE_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
+    pub session_max_hours: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prompts for nothing: the password is read from BOUSSOLE_PASSWORD
+    /// or a random one is printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: Role,
+        /// Account slug, required for (and only for) client users.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Set a user's password (read from BOUSSOLE_PASSWORD, or a random one is printed);
+    /// ends the user's open sessions.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+}

@@ -1,0 +1,194 @@
+//! What each subcommand does. `main.rs` parses; this wires.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tower_sessions::ExpiredDeletion;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command, ServeArgs, UserCommand};
+use crate::config::{Config, LogFormat};
+use crate::{accounts, audit, auth::password, db, demo, users};
+
+pub fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("BOUSSOLE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let common = cli.common;
+    match cli.command {
+        Command::Serve(args) => serve(&common, args).await,
+        Command::Migrate => {
+            let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+            println!("migrations applied");
+            database.shutdown().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+            let result = demo::load(&database.pool).await;
+            database.shutdown().await;
+            result?;
+            println!("demo data loaded; every demo user's password is {}", demo::PASSWORD);
+            Ok(())
+        }
+        Command::User(cmd) => {
+            let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+            let result = user_command(&database.pool, cmd).await;
+            database.shutdown().await;
+            result
+        }
+    }
+}
+
+async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let config = Config::from_args(common, &args).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+    if args.demo && demo::is_empty(&database.pool).await? {
+        demo::load(&database.pool).await?;
+        tracing::info!("demo data loaded");
+    }
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            database.shutdown().await;
+            anyhow::bail!("cannot listen on {}: {e} (set --listen or BOUSSOLE_LISTEN)", config.listen);
+        }
+    };
+    let addr = listener.local_addr()?;
+    let state = crate::AppState::new(database.pool.clone(), config);
+
+    // Expired sessions are deleted in the background, hourly.
+    let sweeper = tokio::spawn(
+        tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone())
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+    );
+
+    println!("Boussole listening on http://{addr}");
+    if args.demo {
+        println!("demo users: see README.md (password: {})", demo::PASSWORD);
+    }
+    let served = axum::serve(listener, crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    sweeper.abort();
+    tracing::info!("shutting down");
+    database.shutdown().await;
+    served.context("server error")
+}
+
+/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// The password for `user add` / `user password`: BOUSSOLE_PASSWORD, or a random one.
+fn password_from_env() -> anyhow::Result<(String, bool)> {
+    match std::env::var("BOUSSOLE_PASSWORD") {
+        Ok(p) => {
+            password::check_new(&p).map_err(|_| {
+                anyhow::anyhow!("BOUSSOLE_PASSWORD must be {}–{} characters", password::MIN_LENGTH, password::MAX_LENGTH)
+            })?;
+            Ok((p, false))
+        }
+        Err(_) => Ok((password::generate(), true)),
+    }
+}
+
+async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<()> {
+    let actor = audit::Actor {
+        email: Some("cli".into()),
+        ..Default::default()
+    };
+    match cmd {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            account,
+        } => {
+            let account_id = match (&account, role) {
+                (Some(slug), users::Role::Client) => Some(
+                    accounts::id_by_slug(pool, slug)
+                        .await?
+                        .with_context(|| format!("no account with code {slug}"))?,
+                ),
+                (None, users::Role::Client) => anyhow::bail!("a client user needs --account <code>"),
+                (Some(_), _) => anyhow::bail!("only client users belong to an account"),
+                (None, _) => None,
+            };
+            let (pw, generated) = password_from_env()?;
+            let hash = password::hash(&pw)?;
+            let mut tx = pool.begin().await?;
+            let user = users::insert(
+                &mut *tx,
+                &users::NewUser {
+                    email: &email.trim().to_lowercase(),
+                    name: name.trim(),
+                    role,
+                    account_id,
+                    password_hash: Some(&hash),
+                    locale: None,
+                },
+            )
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.constraint() == Some("users_email_key") => {
+                    anyhow::anyhow!("a user with e-mail {email} already exists")
+                }
+                sqlx::Error::Database(d) if d.constraint() == Some("users_email_check") => {
+                    anyhow::anyhow!("{email} is not a valid e-mail address")
+                }
+                _ => e.into(),
+            })?;
+            audit::record(
+                &mut *tx,
+                &actor,
+                audit::Entry::new("user.created").on("user", user.id).account(user.account_id).after(&user),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("user {} created ({})", user.email, user.role.code());
+            if generated {
+                println!("password: {pw}");
+            }
+            Ok(())
+        }
+        UserCommand::Password { email } => {
+            let user = users::find_by_email(pool, email.trim())
+                .await?
+                .with_context(|| format!("no user with e-mail {email}"))?;
+            let (pw, generated) = password_from_env()?;
+            let hash = password::hash(&pw)?;
+            let mut tx = pool.begin().await?;
+            users::set_password(&mut *tx, user.id, &hash).await?;
+            audit::record(&mut *tx, &actor, audit::Entry::new("user.password_changed").on("user", user.id)).await?;
+            tx.commit().await?;
+            println!("password changed for {}; their open sessions are closed", user.email);
+            if generated {
+                println!("password: {pw}");
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Typed runtime configuration, built from the command line and environment
+//! (clap reads both) and validated once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::cli::{CommonArgs, ServeArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Option<url::Url>,
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    pub data_dir: PathBuf,
+}
+
+impl Config {
+    /// Combines the serve options into one checked configuration. Errors say what to fix.
+    pub fn from_args(common: &CommonArgs, serve: &ServeArgs) -> Result<Self, String> {
+        if let Some(url) = &serve.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return Err(format!(
+                "BOUSSOLE_PUBLIC_URL must start with http:// or https:// (got {url})"
+            ));
+        }
+        if serve.session_max_hours * 60 < serve.session_idle_minutes {
+            return Err("BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into());
+        }
+        let https = serve.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+        Ok(Self {
+            listen: serve.listen,
+            public_url: serve.public_url.clone(),
+            secure_cookies: serve.secure_cookies.unwrap_or(https),
+            trust_proxy: serve.trust_proxy,
+            session_idle_minutes: serve.session_idle_minutes,
+            session_max_hours: serve.session_max_hours,
+            data_dir: common.data_dir.clone(),
+        })
+    }
+
+    /// Defaults used by tests and tools that build an app without a command line.
+    pub fn for_tests() -> Self {
+        Self {
+            listen: "127.0.0.1:0".parse().expect("valid literal"),
+            public_url: None,
+            secure_cookies: false,
+            trust_proxy: false,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+            data_dir: PathBuf::from("./data"),
+        }
+    }
+
+    /// HSTS only makes sense when the site is really served over https.
+    pub fn https(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+    }
+}

@@ -1,0 +1,27 @@
+//! Boussole: Key Account Management scorecards, built with the customer.
+//!
+//! `app(state)` builds the whole web application; `main.rs` and the tests both use it.
+//! See ARCHITECTURE.md for a tour.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod i18n;
+pub mod inbox;
+pub mod portal;
+pub mod portfolio;
+pub mod routes;
+pub mod state;
+pub mod users;
+pub mod web;
+
+pub use routes::app;
+pub use state::AppState;

@@ -1,0 +1,83 @@
+//! Every route of Boussole, in one table. Handlers live with their feature.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::SessionManagerLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::state::AppState;
+use crate::web::{context, csrf, errors, security, static_files};
+use crate::{accounts, auth, health, inbox, portal, portfolio, users};
+
+pub const SESSION_COOKIE: &str = "boussole_session";
+
+pub fn app(state: AppState) -> Router {
+    // Pages: behind sessions, the request context, error pages and CSRF.
+    let pages = Router::new()
+        .route("/", get(auth::routes::root))
+        .route("/login", get(auth::routes::login_page).post(auth::routes::login))
+        .route("/logout", post(auth::routes::logout))
+        .route("/language", post(auth::routes::language))
+        // Staff
+        .route("/accounts", get(accounts::list::page))
+        .route("/accounts.csv", get(accounts::list::csv))
+        .route("/portfolio", get(portfolio::page))
+        .route("/inbox", get(inbox::page))
+        // Client users
+        .route("/portal", get(portal::page))
+        // Administration
+        .route("/admin/users", get(users::admin::list).post(users::admin::create))
+        .route("/admin/users/new", get(users::admin::new_page))
+        .fallback(|| async { crate::error::AppError::NotFound });
+
+    // Infrastructure: no session, no context.
+    let bare = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{*path}", get(static_files::serve));
+
+    let session_store = PostgresStore::new(state.db.clone());
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name(SESSION_COOKIE)
+        .with_secure(state.config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
+
+    // Layers wrap what is above them: the last added runs first.
+    let pages = pages
+        .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn(errors::render))
+        .layer(from_fn_with_state(state.clone(), context::middleware))
+        .layer(sessions);
+
+    let mut app = pages.merge(bare).layer(
+        TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_else(|| "unmatched".into());
+            tracing::info_span!("request", method = %req.method(), route, user_id = tracing::field::Empty)
+        }),
+    );
+    for layer in security::layers(state.config.https()) {
+        app = app.layer(layer);
+    }
+    app.with_state(state)
+}

@@ -1,0 +1,133 @@
+//! Turns error responses into pages in the user's language (or JSON for API
+//! clients), whatever produced them: a handler's AppError, the router's 404/405,
+//! a panic, a timeout.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::error::ErrorMarker;
+use crate::web::context::RequestCtx;
+use crate::web::layout::Ui;
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    ui: Ui,
+    status: u16,
+    title: String,
+    message: String,
+}
+
+pub async fn render(req: Request, next: Next) -> Response {
+    let ctx = req.extensions().get::<RequestCtx>().cloned();
+    let json = wants_json(req.headers(), req.uri().path());
+    let htmx = req.headers().contains_key("hx-request");
+    let path = req.uri().path().to_owned();
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let method_is_get = req.method() == axum::http::Method::GET;
+
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let marker = response.extensions().get::<ErrorMarker>().copied();
+    // A page that rendered itself (a form with errors, the login page) stays as is.
+    if marker.is_none() && response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let key = marker.map(|m| m.message_key).unwrap_or(default_key(status));
+
+    if status == StatusCode::UNAUTHORIZED && !json {
+        let login = if method_is_get {
+            format!("/login?next={}", urlencode(&here))
+        } else {
+            "/login".to_owned()
+        };
+        if htmx {
+            let mut r = StatusCode::OK.into_response();
+            if let Ok(v) = HeaderValue::from_str(&login) {
+                r.headers_mut().insert("hx-redirect", v);
+            }
+            return r;
+        }
+        return Redirect::to(&login).into_response();
+    }
+
+    let locale = ctx.as_ref().map(|c| c.locale).unwrap_or_default();
+    let keep = keep_headers(response.headers());
+    let mut out = if json {
+        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": locale.t(key) } });
+        (status, Json(body)).into_response()
+    } else {
+        match page(ctx, status, key, &path, here).await {
+            Some(html) => (status, Html(html)).into_response(),
+            None => (status, locale.t(key)).into_response(),
+        }
+    };
+    out.headers_mut().extend(keep);
+    out
+}
+
+async fn page(ctx: Option<RequestCtx>, status: StatusCode, key: &str, path: &str, here: String) -> Option<String> {
+    let ctx = ctx?;
+    let ui = Ui::build(&ctx, path, here).await.ok()?;
+    let title = ui.t(&format!("error-title-{}", status.as_u16()));
+    let title = if title.starts_with("error-title-") { ui.t("error-title-generic") } else { title };
+    let page = ErrorPage {
+        message: ui.t(key),
+        title,
+        status: status.as_u16(),
+        ui,
+    };
+    page.render().ok()
+}
+
+fn keep_headers(h: &HeaderMap) -> HeaderMap {
+    let mut keep = HeaderMap::new();
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(v) = h.get(&name) {
+            keep.insert(name, v.clone());
+        }
+    }
+    keep
+}
+
+fn default_key(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "error-form-too-large",
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
+        s if s.is_server_error() => "error-internal",
+        _ => "error-bad-request",
+    }
+}
+
+/// JSON for the API and for clients that ask for it and not for HTML.
+fn wants_json(headers: &HeaderMap, path: &str) -> bool {
+    if path.starts_with("/api/") {
+        return true;
+    }
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    accept.contains("application/json") && !accept.contains("text/html")
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Used by the panic-catching layer: a plain 500 that `render` then dresses.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    crate::error::AppError::internal(anyhow::anyhow!("panic")).into_response()
+}

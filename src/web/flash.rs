@@ -1,0 +1,44 @@
+//! One-shot messages shown on the next page ("Saved", "Signed out"). Stored as
+//! translation keys so they appear in the language of the page that shows them.
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::auth::keys;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Success,
+    Error,
+    Info,
+}
+
+impl Kind {
+    pub fn css(self) -> &'static str {
+        match self {
+            Kind::Success => "success",
+            Kind::Error => "error",
+            Kind::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: Kind,
+    pub key: String,
+}
+
+pub async fn push(session: &Session, kind: Kind, key: &str) -> Result<(), tower_sessions::session::Error> {
+    let mut all: Vec<Flash> = session.get(keys::FLASH).await?.unwrap_or_default();
+    all.push(Flash {
+        kind,
+        key: key.to_owned(),
+    });
+    session.insert(keys::FLASH, all).await
+}
+
+pub async fn take(session: &Session) -> Result<Vec<Flash>, tower_sessions::session::Error> {
+    Ok(session.remove(keys::FLASH).await?.unwrap_or_default())
+}

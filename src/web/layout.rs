@@ -1,0 +1,120 @@
+//! The layout context every page carries: user, role, locale, CSRF token, flash
+//! messages and navigation. Built by an extractor so handlers just ask for it.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::error::AppError;
+use crate::i18n::{Locale, format};
+use crate::users::{Role, User};
+use crate::web::context::RequestCtx;
+use crate::web::{csrf, flash};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label_key: &'static str,
+    pub current: bool,
+}
+
+pub struct Ui {
+    pub locale: Locale,
+    pub user: Option<Arc<User>>,
+    pub csrf: String,
+    pub flashes: Vec<flash::Flash>,
+    /// Path and query of this page, to come back to after a language switch.
+    pub here: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Ui {
+    pub async fn build(ctx: &RequestCtx, path: &str, here: String) -> Result<Self, AppError> {
+        let csrf = csrf::token(&ctx.session).await?;
+        let flashes = flash::take(&ctx.session).await?;
+        let nav = ctx.user.as_ref().map(|u| nav_for(u.role, path)).unwrap_or_default();
+        Ok(Self {
+            locale: ctx.locale,
+            user: ctx.user.clone(),
+            csrf,
+            flashes,
+            here,
+            nav,
+        })
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.code()
+    }
+
+    pub fn is_lang(&self, code: &str) -> bool {
+        self.locale.code() == code
+    }
+
+    pub fn role_label(&self) -> String {
+        self.user.as_ref().map(|u| self.t(u.role.label_key())).unwrap_or_default()
+    }
+
+    pub fn num(&self, v: f64, decimals: usize) -> String {
+        format::number(self.locale, v, decimals)
+    }
+
+    pub fn money(&self, v: &Decimal) -> String {
+        format::money(self.locale, *v)
+    }
+
+    pub fn date(&self, d: &NaiveDate) -> String {
+        format::date(self.locale, *d)
+    }
+
+    pub fn datetime(&self, t: &DateTime<Utc>) -> String {
+        format::datetime(self.locale, *t)
+    }
+
+    pub fn role_name(&self, role: &Role) -> String {
+        self.t(role.label_key())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ui {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = RequestCtx::from_request_parts(parts, state).await?;
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ui::build(&ctx, parts.uri.path(), here).await
+    }
+}
+
+/// The navigation of each role: only what the role may open.
+fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
+    let items: &[(&'static str, &'static str)] = match role {
+        Role::Admin => &[
+            ("/admin/users", "nav-users"),
+            ("/portfolio", "nav-portfolio"),
+            ("/accounts", "nav-accounts"),
+        ],
+        Role::Director => &[("/portfolio", "nav-portfolio"), ("/accounts", "nav-accounts")],
+        Role::Kam => &[("/accounts", "nav-my-accounts"), ("/portfolio", "nav-portfolio"), ("/inbox", "nav-inbox")],
+        Role::Contributor => &[("/inbox", "nav-inbox")],
+        Role::Client => &[("/portal", "nav-portal")],
+    };
+    items
+        .iter()
+        .map(|(href, label_key)| NavItem {
+            href,
+            label_key,
+            current: path == *href || path.starts_with(&format!("{href}/")),
+        })
+        .collect()
+}
