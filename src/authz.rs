@@ -41,7 +41,13 @@ mod tests {
 
     #[test]
     fn client_users_reach_only_the_portal() {
-        for area in [Area::Staff, Area::Accounts, Area::Portfolio, Area::Inbox, Area::Admin] {
+        for area in [
+            Area::Staff,
+            Area::Accounts,
+            Area::Portfolio,
+            Area::Inbox,
+            Area::Admin,
+        ] {
             assert!(!allows(Role::Client, area), "{area:?}");
         }
         assert!(allows(Role::Client, Area::Portal));

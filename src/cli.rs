@@ -9,7 +9,11 @@ use crate::config::LogFormat;
 use crate::users::Role;
 
 #[derive(Debug, Parser)]
-#[command(name = "boussole", version, about = "Key Account Management scorecards, built with the customer")]
+#[command(
+    name = "boussole",
+    version,
+    about = "Key Account Management scorecards, built with the customer"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -25,10 +29,20 @@ pub struct CommonArgs {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// Where the private PostgreSQL cluster lives when DATABASE_URL is not set.
-    #[arg(long, env = "BOUSSOLE_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "BOUSSOLE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Log format: `pretty` for people, `json` for log collectors.
-    #[arg(long, env = "BOUSSOLE_LOG_FORMAT", default_value = "pretty", global = true)]
+    #[arg(
+        long,
+        env = "BOUSSOLE_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
     pub log_format: LogFormat,
 }
 
@@ -51,7 +65,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
     /// Address and port to listen on.
-    #[arg(long, env = "BOUSSOLE_LISTEN", default_value = "127.0.0.1:3000", value_name = "ADDR:PORT")]
+    #[arg(
+        long,
+        env = "BOUSSOLE_LISTEN",
+        default_value = "127.0.0.1:3000",
+        value_name = "ADDR:PORT"
+    )]
     pub listen: SocketAddr,
     /// Public address of the site (e.g. https://boussole.example.com); used for links
     /// in e-mails, the Origin check and HSTS when it is https.

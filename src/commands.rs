@@ -13,7 +13,9 @@ use crate::{accounts, audit, auth::password, db, demo, users};
 pub fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_env("BOUSSOLE_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -35,7 +37,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = demo::load(&database.pool).await;
             database.shutdown().await;
             result?;
-            println!("demo data loaded; every demo user's password is {}", demo::PASSWORD);
+            println!(
+                "demo data loaded; every demo user's password is {}",
+                demo::PASSWORD
+            );
             Ok(())
         }
         Command::User(cmd) => {
@@ -48,7 +53,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
-    let config = Config::from_args(common, &args).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let config = Config::from_args(common, &args)
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
     if args.demo && demo::is_empty(&database.pool).await? {
         demo::load(&database.pool).await?;
@@ -58,7 +64,10 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
         Ok(l) => l,
         Err(e) => {
             database.shutdown().await;
-            anyhow::bail!("cannot listen on {}: {e} (set --listen or BOUSSOLE_LISTEN)", config.listen);
+            anyhow::bail!(
+                "cannot listen on {}: {e} (set --listen or BOUSSOLE_LISTEN)",
+                config.listen
+            );
         }
     };
     let addr = listener.local_addr()?;
@@ -74,9 +83,12 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     if args.demo {
         println!("demo users: see README.md (password: {})", demo::PASSWORD);
     }
-    let served = axum::serve(listener, crate::app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     sweeper.abort();
     tracing::info!("shutting down");
     database.shutdown().await;
@@ -107,7 +119,11 @@ fn password_from_env() -> anyhow::Result<(String, bool)> {
     match std::env::var("BOUSSOLE_PASSWORD") {
         Ok(p) => {
             password::check_new(&p).map_err(|_| {
-                anyhow::anyhow!("BOUSSOLE_PASSWORD must be {}–{} characters", password::MIN_LENGTH, password::MAX_LENGTH)
+                anyhow::anyhow!(
+                    "BOUSSOLE_PASSWORD must be {}–{} characters",
+                    password::MIN_LENGTH,
+                    password::MAX_LENGTH
+                )
             })?;
             Ok((p, false))
         }
@@ -133,7 +149,9 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
                         .await?
                         .with_context(|| format!("no account with code {slug}"))?,
                 ),
-                (None, users::Role::Client) => anyhow::bail!("a client user needs --account <code>"),
+                (None, users::Role::Client) => {
+                    anyhow::bail!("a client user needs --account <code>")
+                }
                 (Some(_), _) => anyhow::bail!("only client users belong to an account"),
                 (None, _) => None,
             };
@@ -164,7 +182,10 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
             audit::record(
                 &mut *tx,
                 &actor,
-                audit::Entry::new("user.created").on("user", user.id).account(user.account_id).after(&user),
+                audit::Entry::new("user.created")
+                    .on("user", user.id)
+                    .account(user.account_id)
+                    .after(&user),
             )
             .await?;
             tx.commit().await?;
@@ -182,9 +203,17 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
             let hash = password::hash(&pw)?;
             let mut tx = pool.begin().await?;
             users::set_password(&mut *tx, user.id, &hash).await?;
-            audit::record(&mut *tx, &actor, audit::Entry::new("user.password_changed").on("user", user.id)).await?;
+            audit::record(
+                &mut *tx,
+                &actor,
+                audit::Entry::new("user.password_changed").on("user", user.id),
+            )
+            .await?;
             tx.commit().await?;
-            println!("password changed for {}; their open sessions are closed", user.email);
+            println!(
+                "password changed for {}; their open sessions are closed",
+                user.email
+            );
             if generated {
                 println!("password: {pw}");
             }

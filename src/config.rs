@@ -34,9 +34,14 @@ impl Config {
             ));
         }
         if serve.session_max_hours * 60 < serve.session_idle_minutes {
-            return Err("BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into());
+            return Err(
+                "BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into(),
+            );
         }
-        let https = serve.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+        let https = serve
+            .public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https");
         Ok(Self {
             listen: serve.listen,
             public_url: serve.public_url.clone(),
@@ -63,6 +68,8 @@ impl Config {
 
     /// HSTS only makes sense when the site is really served over https.
     pub fn https(&self) -> bool {
-        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
     }
 }

@@ -23,7 +23,10 @@ pub fn app(state: AppState) -> Router {
     // Pages: behind sessions, the request context, error pages and CSRF.
     let pages = Router::new()
         .route("/", get(auth::routes::root))
-        .route("/login", get(auth::routes::login_page).post(auth::routes::login))
+        .route(
+            "/login",
+            get(auth::routes::login_page).post(auth::routes::login),
+        )
         .route("/logout", post(auth::routes::logout))
         .route("/language", post(auth::routes::language))
         // Staff
@@ -34,7 +37,10 @@ pub fn app(state: AppState) -> Router {
         // Client users
         .route("/portal", get(portal::page))
         // Administration
-        .route("/admin/users", get(users::admin::list).post(users::admin::create))
+        .route(
+            "/admin/users",
+            get(users::admin::list).post(users::admin::create),
+        )
         .route("/admin/users/new", get(users::admin::new_page))
         .fallback(|| async { crate::error::AppError::NotFound });
 
@@ -50,9 +56,9 @@ pub fn app(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(tower_sessions::Expiry::OnInactivity(time::Duration::minutes(
-            state.config.session_idle_minutes,
-        )));
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            time::Duration::minutes(state.config.session_idle_minutes),
+        ));
 
     // Layers wrap what is above them: the last added runs first.
     let pages = pages

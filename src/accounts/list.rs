@@ -7,11 +7,11 @@ use axum::response::Response;
 use crate::accounts::{self, AccountSummary};
 use crate::auth::extract::AccountsUser;
 use crate::error::AppResult;
+use crate::state::AppState;
 use crate::users::Role;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
-use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "accounts/list.html")]
@@ -21,13 +21,29 @@ pub struct ListPage {
     pub accounts: Vec<AccountSummary>,
 }
 
-pub async fn page(State(state): State<AppState>, AccountsUser(user): AccountsUser, ui: Ui) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+) -> AppResult<Response> {
     let accounts = accounts::visible_to(&state.db, &user).await?;
-    let title_key = if user.role == Role::Kam { "accounts-mine-title" } else { "accounts-title" };
-    render(&ListPage { ui, title_key, accounts })
+    let title_key = if user.role == Role::Kam {
+        "accounts-mine-title"
+    } else {
+        "accounts-title"
+    };
+    render(&ListPage {
+        ui,
+        title_key,
+        accounts,
+    })
 }
 
-pub async fn csv(State(state): State<AppState>, AccountsUser(user): AccountsUser, ui: Ui) -> AppResult<CsvResponse> {
+pub async fn csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+) -> AppResult<CsvResponse> {
     let accounts = accounts::visible_to(&state.db, &user).await?;
     let t = |k: &str| ui.t(k);
     let mut out = Csv::new(&[

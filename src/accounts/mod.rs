@@ -69,7 +69,10 @@ pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Ve
 }
 
 /// The one account of a client user, with its owner.
-pub async fn of_client(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<AccountSummary>> {
+pub async fn of_client(
+    db: impl PgExecutor<'_>,
+    user: &User,
+) -> sqlx::Result<Option<AccountSummary>> {
     sqlx::query_as(
         "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.tier, a.stage, \
                 u.name AS owner_name, a.relationship_start, a.updated_at \

@@ -38,7 +38,10 @@ mod tests {
 
     #[test]
     fn next_stays_on_site() {
-        assert_eq!(safe_next(Some("/accounts?x=1")).as_deref(), Some("/accounts?x=1"));
+        assert_eq!(
+            safe_next(Some("/accounts?x=1")).as_deref(),
+            Some("/accounts?x=1")
+        );
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);

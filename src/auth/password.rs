@@ -2,7 +2,9 @@
 
 use std::sync::LazyLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 pub const MIN_LENGTH: usize = 10;
@@ -24,7 +26,8 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 
 /// Hashed once, to spend the same time on unknown e-mails as on known ones, so
 /// that timing does not tell which addresses have an account.
-static DUMMY: LazyLock<String> = LazyLock::new(|| hash("not-a-real-password").expect("hashing works"));
+static DUMMY: LazyLock<String> =
+    LazyLock::new(|| hash("not-a-real-password").expect("hashing works"));
 
 /// Verifies `password` against `stored`; with no stored hash, still does the work.
 pub fn verify(password: &str, stored: Option<&str>) -> bool {
@@ -36,7 +39,9 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         return false;
     };
     // Parameters come from the stored hash, so older hashes keep verifying.
-    let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    let ok = Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
     ok && real
 }
 
@@ -57,7 +62,9 @@ pub fn generate() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 #[cfg(test)]

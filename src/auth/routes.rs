@@ -32,7 +32,11 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_page(ctx: RequestCtx, ui: Ui, Query(q): Query<NextQuery>) -> AppResult<Response> {
+pub async fn login_page(
+    ctx: RequestCtx,
+    ui: Ui,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     if let Some(user) = &ctx.user {
         return Ok(see_other(user.role.home()));
     }
@@ -86,7 +90,9 @@ pub async fn login(
     if let Some(wait) = throttle::check(&state.db, &email, ctx.ip).await? {
         audit::record(&state.db, &actor, audit::Entry::new("auth.login_throttled")).await?;
         let mut response = again(ui, StatusCode::TOO_MANY_REQUESTS, "login-throttled")?;
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         return Ok(response);
     }
 
@@ -115,7 +121,9 @@ pub async fn login(
             user_id: Some(user.id),
             ..actor
         },
-        audit::Entry::new("auth.login").on("user", user.id).account(user.account_id),
+        audit::Entry::new("auth.login")
+            .on("user", user.id)
+            .account(user.account_id),
     )
     .await?;
     tx.commit().await?;
@@ -124,13 +132,19 @@ pub async fn login(
     let session = &ctx.session;
     session.cycle_id().await?;
     session.insert(keys::USER_ID, user.id).await?;
-    session.insert(keys::AUTH_AT, Utc::now().timestamp_micros()).await?;
+    session
+        .insert(keys::AUTH_AT, Utc::now().timestamp_micros())
+        .await?;
     session.insert(keys::CSRF, csrf::new_token()).await?;
     // An anonymous language choice becomes the user's if they had none.
     if user.locale.is_none() && session.get::<String>(keys::LANG).await?.is_some() {
         users::set_locale(&state.db, user.id, ctx.locale).await?;
     }
-    let to = if next.is_empty() { user.role.home().to_owned() } else { next };
+    let to = if next.is_empty() {
+        user.role.home().to_owned()
+    } else {
+        next
+    };
     Ok(see_other(&to))
 }
 
@@ -139,7 +153,9 @@ pub async fn logout(State(state): State<AppState>, ctx: RequestCtx) -> AppResult
         audit::record(
             &state.db,
             &ctx.actor(),
-            audit::Entry::new("auth.logout").on("user", user.id).account(user.account_id),
+            audit::Entry::new("auth.logout")
+                .on("user", user.id)
+                .account(user.account_id),
         )
         .await?;
     }

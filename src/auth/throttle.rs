@@ -21,7 +21,11 @@ pub fn retry_after(nth_failure: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Op
 /// How long this e-mail or address must wait, if it must. A successful login
 /// clears the e-mail's count (the owner proved who they are) but not the
 /// address's, so one valid account cannot launder guesses at others.
-pub async fn check(db: impl PgExecutor<'_>, email: &str, ip: Option<IpAddr>) -> sqlx::Result<Option<u64>> {
+pub async fn check(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    ip: Option<IpAddr>,
+) -> sqlx::Result<Option<u64>> {
     let (by_email, by_ip): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = sqlx::query_as(
         "SELECT
            (SELECT at FROM login_attempts
@@ -44,7 +48,12 @@ pub async fn check(db: impl PgExecutor<'_>, email: &str, ip: Option<IpAddr>) -> 
     Ok(retry_after(by_email, now).max(retry_after(by_ip, now)))
 }
 
-pub async fn record(db: impl PgExecutor<'_>, email: &str, ip: Option<IpAddr>, succeeded: bool) -> sqlx::Result<()> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    ip: Option<IpAddr>,
+    succeeded: bool,
+) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)")
         .bind(email)
         .bind(ip.map(ipnetwork::IpNetwork::from))
@@ -62,7 +71,10 @@ mod tests {
     fn waits_until_the_fifth_failure_leaves_the_window() {
         let now = Utc::now();
         assert_eq!(retry_after(None, now), None);
-        assert_eq!(retry_after(Some(now - Duration::minutes(5)), now), Some(600));
+        assert_eq!(
+            retry_after(Some(now - Duration::minutes(5)), now),
+            Some(600)
+        );
         assert_eq!(retry_after(Some(now - Duration::minutes(15)), now), None);
         assert_eq!(retry_after(Some(now - Duration::minutes(20)), now), None);
     }

@@ -62,11 +62,12 @@ pub enum EmbeddedError {
     NoUnprivilegedUser,
     #[error("refusing to use {}: {reason}. Remove it and start again.", .path.display())]
     UnsafeDir { path: PathBuf, reason: String },
-    #[error("cannot {action} {}: {source}", .path.display())]
+    /// The cause is part of the message (not a `source`), so it is shown exactly once.
+    #[error("cannot {action} {}: {error}", .path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        source: io::Error,
+        error: io::Error,
     },
     /// initdb or pg_ctl failed; `tail` is the end of its output (and of pg.log for a start).
     #[error(
@@ -96,7 +97,7 @@ impl<T, E: Into<io::Error>> Ctx<T> for Result<T, E> {
         self.map_err(|e| EmbeddedError::Io {
             action,
             path,
-            source: e.into(),
+            error: e.into(),
         })
     }
 }
@@ -462,7 +463,7 @@ impl Cluster {
             .args(["stop", "-m", "fast", "-w", "-t", WAIT, "-D"])
             .arg(&self.pgdata))?;
         if out.status.success() || self.status()?.code() == Some(3) {
-            tracing::info!(pgdata = %self.pgdata.display(), "embedded PostgreSQL stopped");
+            tracing::debug!(pgdata = %self.pgdata.display(), "embedded PostgreSQL stopped");
             return Ok(());
         }
         Err(tool_err("pg_ctl stop", &self.pgdata, output_tail(&out)))
@@ -510,49 +511,43 @@ mod tests {
 
     #[test]
     fn socket_dir_is_short_and_stable() {
-        let deep =
-            Path::new("/home/someone/a/very/deep/project/directory/that/goes/on/and/on/data/pg");
-        let dir = socket_dir_for(deep);
-        assert_eq!(dir, socket_dir_for(deep));
-        assert_ne!(dir, socket_dir_for(Path::new("/srv/data/pg")));
-        let name = dir.to_str().unwrap();
-        assert!(name.starts_with("/tmp/boussole-") && name.len() == "/tmp/boussole-".len() + 12);
-        assert!(
-            name.trim_start_matches("/tmp/boussole-")
-                .chars()
-                .all(|c| c.is_ascii_hexdigit())
+        // First 12 hex digits of sha256("/srv/data/pg").
+        let dir = socket_dir_for(Path::new("/srv/data/pg"));
+        assert_eq!(dir, Path::new("/tmp/boussole-07518fe0dcbb"));
+        let deep = Path::new("/home/someone/a/very/deep/project/that/goes/on/and/on/data/pg");
+        assert_eq!(socket_dir_for(deep), socket_dir_for(deep));
+        assert_ne!(socket_dir_for(deep), dir);
+        assert_eq!(
+            socket_dir_for(deep).join(".s.PGSQL.5432").as_os_str().len(),
+            40
         );
-        assert!(dir.join(".s.PGSQL.5432").as_os_str().len() < 100);
     }
 
     #[test]
     fn traversal_follows_the_first_matching_class() {
-        // (mode, owner, group, uid, gids) => can traverse
+        // (mode, owner, group, uid, gids)
         assert!(can_traverse(0o755, 0, 0, 101, &[104]));
         assert!(!can_traverse(0o700, 0, 0, 101, &[104]));
         assert!(can_traverse(0o700, 101, 0, 101, &[104]));
         assert!(can_traverse(0o710, 0, 104, 101, &[104, 5]));
-        assert!(!can_traverse(0o701, 0, 104, 101, &[104])); // group matches, group lacks x
-        assert!(!can_traverse(0o077, 101, 0, 101, &[0])); // owner matches, owner lacks x
+        assert!(!can_traverse(0o701, 0, 104, 101, &[104])); // group matches but lacks x
+        assert!(!can_traverse(0o077, 101, 0, 101, &[0])); // owner matches but lacks x
         assert!(can_traverse(0o000, 5, 5, 0, &[]));
     }
 
     #[test]
     fn versions_sort_numerically() {
-        let names = ["9.6", "15", "16", "README", "10", "13.2"]
-            .iter()
-            .map(|s| s.to_string());
-        assert_eq!(
-            versions_newest_first(names),
-            ["16", "15", "13.2", "10", "9.6"]
-        );
+        let names = ["9.6", "15", "16", "README", "10", "13.2"].map(String::from);
+        let sorted = versions_newest_first(names.into_iter());
+        assert_eq!(sorted, ["16", "15", "13.2", "10", "9.6"]);
     }
 
     #[test]
     fn pid_file_parsing() {
         let text = "1234\n/data/pg\n1700000000\n5432\n/tmp/boussole-abc\n\n  4321  1\nready   \n";
+        let parsed = parse_pid_file(text);
         assert_eq!(
-            parse_pid_file(text),
+            parsed,
             Some((5432, PathBuf::from("/tmp/boussole-abc"), true))
         );
         let starting = text.replace("ready   ", "starting");
@@ -561,8 +556,10 @@ mod tests {
     }
 
     #[test]
-    fn tail_keeps_last_lines() {
+    fn tail_and_messages() {
         assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
         assert_eq!(tail("a", 5), "a");
+        let missing = EmbeddedError::BinariesNotFound.to_string();
+        assert!(missing.contains("apt-get install postgresql") && missing.contains("DATABASE_URL"));
     }
 }

@@ -31,7 +31,9 @@ impl Database {
         {
             match tokio::task::spawn_blocking(move || cluster.stop()).await {
                 Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
-                Ok(Err(e)) => tracing::error!(error = %e, "embedded PostgreSQL did not stop cleanly"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "embedded PostgreSQL did not stop cleanly")
+                }
                 Err(e) => tracing::error!(error = %e, "embedded PostgreSQL stop task failed"),
             }
         }
@@ -68,10 +70,11 @@ pub async fn server_options(
 pub async fn create_database_if_missing(opts: &PgConnectOptions) -> anyhow::Result<()> {
     let name = opts.get_database().unwrap_or("postgres").to_owned();
     let mut admin = connect_maintenance(opts).await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&name)
-        .fetch_one(&mut admin)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await?;
     if !exists {
         // Identifiers cannot be bound as parameters; quote it the way PostgreSQL does.
         let sql = format!("CREATE DATABASE {}", quote_ident(&name));
@@ -102,7 +105,9 @@ pub async fn pool(opts: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500)))
+        .connect_with(
+            opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500)),
+        )
         .await?;
     Ok(pool)
 }

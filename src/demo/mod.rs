@@ -18,13 +18,41 @@ pub struct DemoUser {
 }
 
 pub const STAFF: &[DemoUser] = &[
-    DemoUser { email: "admin@boussole.example", name: "Admin Boussole", role: Role::Admin },
-    DemoUser { email: "direction@boussole.example", name: "Diane Rousseau", role: Role::Director },
-    DemoUser { email: "kam.alice@boussole.example", name: "Alice Martin", role: Role::Kam },
-    DemoUser { email: "kam.bruno@boussole.example", name: "Bruno Lefèvre", role: Role::Kam },
-    DemoUser { email: "kam.chloe@boussole.example", name: "Chloé Dubois", role: Role::Kam },
-    DemoUser { email: "logistique@boussole.example", name: "Léa Moreau", role: Role::Contributor },
-    DemoUser { email: "finance@boussole.example", name: "Hugo Bernard", role: Role::Contributor },
+    DemoUser {
+        email: "admin@boussole.example",
+        name: "Admin Boussole",
+        role: Role::Admin,
+    },
+    DemoUser {
+        email: "direction@boussole.example",
+        name: "Diane Rousseau",
+        role: Role::Director,
+    },
+    DemoUser {
+        email: "kam.alice@boussole.example",
+        name: "Alice Martin",
+        role: Role::Kam,
+    },
+    DemoUser {
+        email: "kam.bruno@boussole.example",
+        name: "Bruno Lefèvre",
+        role: Role::Kam,
+    },
+    DemoUser {
+        email: "kam.chloe@boussole.example",
+        name: "Chloé Dubois",
+        role: Role::Kam,
+    },
+    DemoUser {
+        email: "logistique@boussole.example",
+        name: "Léa Moreau",
+        role: Role::Contributor,
+    },
+    DemoUser {
+        email: "finance@boussole.example",
+        name: "Hugo Bernard",
+        role: Role::Contributor,
+    },
 ];
 
 pub struct DemoAccount {
@@ -48,18 +76,162 @@ const BRUNO: &str = "kam.bruno@boussole.example";
 const CHLOE: &str = "kam.chloe@boussole.example";
 
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { slug: "lumiere-retail", name: "Lumière Retail", industry: "Distribution", country: "FR", international: true, subsidiaries: 4, tier: "key_account", stage: 3, owner: ALICE, since: (2016, 3, 1), client: Some("Camille Laurent") },
-    DemoAccount { slug: "northwind-logistics", name: "Northwind Logistics", industry: "Transport & logistics", country: "GB", international: true, subsidiaries: 3, tier: "key_account", stage: 2, owner: BRUNO, since: (2019, 9, 15), client: Some("Oliver Hughes") },
-    DemoAccount { slug: "atelier-vernier", name: "Atelier Vernier", industry: "Luxe", country: "FR", international: true, subsidiaries: 6, tier: "key_account", stage: 4, owner: CHLOE, since: (2012, 1, 10), client: Some("Mathilde Vernier") },
-    DemoAccount { slug: "helios-energy", name: "Helios Energy", industry: "Energy", country: "DE", international: true, subsidiaries: 2, tier: "key_account", stage: 2, owner: ALICE, since: (2020, 5, 4), client: None },
-    DemoAccount { slug: "brightwell-pharma", name: "Brightwell Pharma", industry: "Pharmaceuticals", country: "GB", international: true, subsidiaries: 5, tier: "key_account", stage: 3, owner: BRUNO, since: (2015, 11, 2), client: Some("Priya Shah") },
-    DemoAccount { slug: "agrinova", name: "Coopérative Agrinova", industry: "Agroalimentaire", country: "FR", international: false, subsidiaries: 1, tier: "key_account", stage: 1, owner: CHLOE, since: (2021, 2, 1), client: None },
-    DemoAccount { slug: "maison-dufresne", name: "Maison Dufresne", industry: "Boissons", country: "BE", international: false, subsidiaries: 1, tier: "candidate", stage: 1, owner: ALICE, since: (2023, 6, 12), client: None },
-    DemoAccount { slug: "kestrel-aerospace", name: "Kestrel Aerospace", industry: "Aerospace", country: "US", international: true, subsidiaries: 2, tier: "key_account", stage: 2, owner: BRUNO, since: (2018, 4, 23), client: None },
-    DemoAccount { slug: "sante-plus", name: "Groupe Santé Plus", industry: "Santé", country: "FR", international: false, subsidiaries: 3, tier: "candidate", stage: 1, owner: CHLOE, since: (2022, 10, 3), client: None },
-    DemoAccount { slug: "meridian-telecom", name: "Meridian Telecom", industry: "Telecommunications", country: "ES", international: true, subsidiaries: 1, tier: "managed", stage: 1, owner: ALICE, since: (2017, 7, 7), client: None },
-    DemoAccount { slug: "alpine-textiles", name: "Alpine Textiles", industry: "Textiles", country: "CH", international: false, subsidiaries: 0, tier: "managed", stage: 1, owner: BRUNO, since: (2024, 1, 15), client: None },
-    DemoAccount { slug: "oceane-cosmetiques", name: "Océane Cosmétiques", industry: "Cosmétique", country: "FR", international: true, subsidiaries: 4, tier: "key_account", stage: 3, owner: CHLOE, since: (2014, 9, 1), client: Some("Inès Fabre") },
+    DemoAccount {
+        slug: "lumiere-retail",
+        name: "Lumière Retail",
+        industry: "Distribution",
+        country: "FR",
+        international: true,
+        subsidiaries: 4,
+        tier: "key_account",
+        stage: 3,
+        owner: ALICE,
+        since: (2016, 3, 1),
+        client: Some("Camille Laurent"),
+    },
+    DemoAccount {
+        slug: "northwind-logistics",
+        name: "Northwind Logistics",
+        industry: "Transport & logistics",
+        country: "GB",
+        international: true,
+        subsidiaries: 3,
+        tier: "key_account",
+        stage: 2,
+        owner: BRUNO,
+        since: (2019, 9, 15),
+        client: Some("Oliver Hughes"),
+    },
+    DemoAccount {
+        slug: "atelier-vernier",
+        name: "Atelier Vernier",
+        industry: "Luxe",
+        country: "FR",
+        international: true,
+        subsidiaries: 6,
+        tier: "key_account",
+        stage: 4,
+        owner: CHLOE,
+        since: (2012, 1, 10),
+        client: Some("Mathilde Vernier"),
+    },
+    DemoAccount {
+        slug: "helios-energy",
+        name: "Helios Energy",
+        industry: "Energy",
+        country: "DE",
+        international: true,
+        subsidiaries: 2,
+        tier: "key_account",
+        stage: 2,
+        owner: ALICE,
+        since: (2020, 5, 4),
+        client: None,
+    },
+    DemoAccount {
+        slug: "brightwell-pharma",
+        name: "Brightwell Pharma",
+        industry: "Pharmaceuticals",
+        country: "GB",
+        international: true,
+        subsidiaries: 5,
+        tier: "key_account",
+        stage: 3,
+        owner: BRUNO,
+        since: (2015, 11, 2),
+        client: Some("Priya Shah"),
+    },
+    DemoAccount {
+        slug: "agrinova",
+        name: "Coopérative Agrinova",
+        industry: "Agroalimentaire",
+        country: "FR",
+        international: false,
+        subsidiaries: 1,
+        tier: "key_account",
+        stage: 1,
+        owner: CHLOE,
+        since: (2021, 2, 1),
+        client: None,
+    },
+    DemoAccount {
+        slug: "maison-dufresne",
+        name: "Maison Dufresne",
+        industry: "Boissons",
+        country: "BE",
+        international: false,
+        subsidiaries: 1,
+        tier: "candidate",
+        stage: 1,
+        owner: ALICE,
+        since: (2023, 6, 12),
+        client: None,
+    },
+    DemoAccount {
+        slug: "kestrel-aerospace",
+        name: "Kestrel Aerospace",
+        industry: "Aerospace",
+        country: "US",
+        international: true,
+        subsidiaries: 2,
+        tier: "key_account",
+        stage: 2,
+        owner: BRUNO,
+        since: (2018, 4, 23),
+        client: None,
+    },
+    DemoAccount {
+        slug: "sante-plus",
+        name: "Groupe Santé Plus",
+        industry: "Santé",
+        country: "FR",
+        international: false,
+        subsidiaries: 3,
+        tier: "candidate",
+        stage: 1,
+        owner: CHLOE,
+        since: (2022, 10, 3),
+        client: None,
+    },
+    DemoAccount {
+        slug: "meridian-telecom",
+        name: "Meridian Telecom",
+        industry: "Telecommunications",
+        country: "ES",
+        international: true,
+        subsidiaries: 1,
+        tier: "managed",
+        stage: 1,
+        owner: ALICE,
+        since: (2017, 7, 7),
+        client: None,
+    },
+    DemoAccount {
+        slug: "alpine-textiles",
+        name: "Alpine Textiles",
+        industry: "Textiles",
+        country: "CH",
+        international: false,
+        subsidiaries: 0,
+        tier: "managed",
+        stage: 1,
+        owner: BRUNO,
+        since: (2024, 1, 15),
+        client: None,
+    },
+    DemoAccount {
+        slug: "oceane-cosmetiques",
+        name: "Océane Cosmétiques",
+        industry: "Cosmétique",
+        country: "FR",
+        international: true,
+        subsidiaries: 4,
+        tier: "key_account",
+        stage: 3,
+        owner: CHLOE,
+        since: (2014, 9, 1),
+        client: Some("Inès Fabre"),
+    },
 ];
 
 /// The e-mail of an account's client user: `client@<slug>.example`.
@@ -69,16 +241,20 @@ pub fn client_email(slug: &str) -> String {
 
 /// True when there is nothing yet (no users, no accounts): `serve --demo` loads then.
 pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM accounts)")
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM accounts)",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Loads the demo in one transaction; refuses a database that already has data,
 /// so it never mixes with real records.
 pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     if !is_empty(pool).await? {
-        anyhow::bail!("the database already holds users or accounts; the demo loads only into an empty one");
+        anyhow::bail!(
+            "the database already holds users or accounts; the demo loads only into an empty one"
+        );
     }
     // One hash for all: they share the documented password, and hashing is slow by design.
     let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD)).await??;

@@ -58,7 +58,11 @@ pub fn fixed(locale: Locale, value: f64, decimals: usize) -> String {
 /// Euros: whole euros when the amount is large, cents otherwise.
 pub fn money(locale: Locale, amount: Decimal) -> String {
     let v = amount.to_f64().unwrap_or(0.0);
-    let decimals = if v.abs() >= 10_000.0 || amount.fract().is_zero() { 0 } else { 2 };
+    let decimals = if v.abs() >= 10_000.0 || amount.fract().is_zero() {
+        0
+    } else {
+        2
+    };
     let digits = fixed(locale, v, decimals);
     match locale {
         Locale::Fr => format!("{digits}{NBSP}€"),
@@ -81,24 +85,36 @@ pub fn percent(locale: Locale, value: f64, max_decimals: usize) -> String {
 /// A date as people write it: "23 nov. 2026" / "23 Nov 2026".
 pub fn date(locale: Locale, d: NaiveDate) -> String {
     match locale {
-        Locale::Fr => d.format_localized("%-d %b %Y", chrono::Locale::fr_FR).to_string(),
-        Locale::En => d.format_localized("%-d %b %Y", chrono::Locale::en_GB).to_string(),
+        Locale::Fr => d
+            .format_localized("%-d %b %Y", chrono::Locale::fr_FR)
+            .to_string(),
+        Locale::En => d
+            .format_localized("%-d %b %Y", chrono::Locale::en_GB)
+            .to_string(),
     }
 }
 
 /// A timestamp in UTC with minutes, for "last updated" stamps.
 pub fn datetime(locale: Locale, t: DateTime<Utc>) -> String {
     match locale {
-        Locale::Fr => t.format_localized("%-d %b %Y à %H:%M UTC", chrono::Locale::fr_FR).to_string(),
-        Locale::En => t.format_localized("%-d %b %Y, %H:%M UTC", chrono::Locale::en_GB).to_string(),
+        Locale::Fr => t
+            .format_localized("%-d %b %Y à %H:%M UTC", chrono::Locale::fr_FR)
+            .to_string(),
+        Locale::En => t
+            .format_localized("%-d %b %Y, %H:%M UTC", chrono::Locale::en_GB)
+            .to_string(),
     }
 }
 
 /// A month period: "sept. 2026" / "Sep 2026".
 pub fn month(locale: Locale, d: NaiveDate) -> String {
     match locale {
-        Locale::Fr => d.format_localized("%b %Y", chrono::Locale::fr_FR).to_string(),
-        Locale::En => d.format_localized("%b %Y", chrono::Locale::en_GB).to_string(),
+        Locale::Fr => d
+            .format_localized("%b %Y", chrono::Locale::fr_FR)
+            .to_string(),
+        Locale::En => d
+            .format_localized("%b %Y", chrono::Locale::en_GB)
+            .to_string(),
     }
 }
 
@@ -121,7 +137,10 @@ pub fn parse_number(input: &str) -> Option<f64> {
         (Some(_), None) => return None,
         _ => cleaned,
     };
-    if !normalised.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')) {
+    if !normalised
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+    {
         return None;
     }
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -164,7 +183,10 @@ mod tests {
     fn money_follows_the_locale() {
         assert_eq!(money(Locale::Fr, dec!(1234.5)), "1\u{202F}234,50\u{A0}€");
         assert_eq!(money(Locale::En, dec!(1234.5)), "€1,234.50");
-        assert_eq!(money(Locale::Fr, dec!(2500000)), "2\u{202F}500\u{202F}000\u{A0}€");
+        assert_eq!(
+            money(Locale::Fr, dec!(2500000)),
+            "2\u{202F}500\u{202F}000\u{A0}€"
+        );
         assert_eq!(money(Locale::En, dec!(-42)), "-€42");
     }
 

@@ -23,7 +23,9 @@ static_loader! {
 static FR: LanguageIdentifier = langid!("fr");
 static EN: LanguageIdentifier = langid!("en");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// French first: Boussole's users are mostly French-speaking sales teams.
@@ -100,8 +102,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported() {
-        assert_eq!(Locale::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("fr-CA,fr;q=0.9"), Some(Locale::Fr));
+        assert_eq!(
+            Locale::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-CA,fr;q=0.9"),
+            Some(Locale::Fr)
+        );
         assert_eq!(Locale::from_accept_language("de-DE,de;q=0.9"), None);
     }
 

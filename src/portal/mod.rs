@@ -19,7 +19,13 @@ pub struct PortalPage {
     pub account: AccountSummary,
 }
 
-pub async fn page(State(state): State<AppState>, ClientUser(user): ClientUser, ui: Ui) -> AppResult<Response> {
-    let account = accounts::of_client(&state.db, &user).await?.ok_or(AppError::NotFound)?;
+pub async fn page(
+    State(state): State<AppState>,
+    ClientUser(user): ClientUser,
+    ui: Ui,
+) -> AppResult<Response> {
+    let account = accounts::of_client(&state.db, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     render(&PortalPage { ui, account })
 }

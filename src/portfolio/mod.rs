@@ -22,10 +22,20 @@ pub struct PortfolioPage {
     pub by_stage: [usize; 4],
 }
 
-pub async fn page(State(state): State<AppState>, PortfolioUser(user): PortfolioUser, ui: Ui) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    PortfolioUser(user): PortfolioUser,
+    ui: Ui,
+) -> AppResult<Response> {
     let accounts = accounts::visible_to(&state.db, &user).await?;
-    let key_accounts = accounts.iter().filter(|a| a.tier == Tier::KeyAccount).count();
-    let candidates = accounts.iter().filter(|a| a.tier == Tier::Candidate).count();
+    let key_accounts = accounts
+        .iter()
+        .filter(|a| a.tier == Tier::KeyAccount)
+        .count();
+    let candidates = accounts
+        .iter()
+        .filter(|a| a.tier == Tier::Candidate)
+        .count();
     let mut by_stage = [0usize; 4];
     for a in &accounts {
         if let Some(n) = by_stage.get_mut((a.stage as usize).saturating_sub(1)) {

@@ -67,7 +67,11 @@ impl NewUserPage {
     }
 }
 
-pub async fn new_page(State(state): State<AppState>, _admin: AdminUser, ui: Ui) -> AppResult<Response> {
+pub async fn new_page(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ui: Ui,
+) -> AppResult<Response> {
     let accounts = accounts::options(&state.db).await?;
     render(&NewUserPage {
         ui,
@@ -87,13 +91,18 @@ struct Valid {
     password: String,
 }
 
-fn validate(form: &UserForm, account_ids: &[i64]) -> Result<Valid, BTreeMap<&'static str, &'static str>> {
+fn validate(
+    form: &UserForm,
+    account_ids: &[i64],
+) -> Result<Valid, BTreeMap<&'static str, &'static str>> {
     let mut errors = BTreeMap::new();
     let email = form.email.trim().to_lowercase();
     let at = email.find('@');
     if email.is_empty() {
         errors.insert("email", "field-required");
-    } else if at.is_none_or(|i| i == 0 || i == email.len() - 1) || email.contains(char::is_whitespace) {
+    } else if at.is_none_or(|i| i == 0 || i == email.len() - 1)
+        || email.contains(char::is_whitespace)
+    {
         errors.insert("email", "email-invalid");
     }
     let name = form.name.trim().to_owned();
@@ -106,7 +115,12 @@ fn validate(form: &UserForm, account_ids: &[i64]) -> Result<Valid, BTreeMap<&'st
     if role.is_none() {
         errors.insert("role", "field-required");
     }
-    let account_id = form.account_id.trim().parse::<i64>().ok().filter(|id| account_ids.contains(id));
+    let account_id = form
+        .account_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| account_ids.contains(id));
     match role {
         Some(Role::Client) if account_id.is_none() => {
             errors.insert("account_id", "user-client-needs-account");
@@ -146,7 +160,10 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewUserPage {
                 ui,
-                form: UserForm { password: String::new(), ..form },
+                form: UserForm {
+                    password: String::new(),
+                    ..form
+                },
                 errors,
                 roles: Role::ALL.to_vec(),
                 accounts: accounts.clone(),
@@ -213,9 +230,13 @@ mod tests {
 
     #[test]
     fn a_client_needs_an_account_and_staff_none() {
-        let e = validate(&form("a@b.example", "client", ""), &[1]).err().unwrap();
+        let e = validate(&form("a@b.example", "client", ""), &[1])
+            .err()
+            .unwrap();
         assert_eq!(e.get("account_id"), Some(&"user-client-needs-account"));
-        let e = validate(&form("a@b.example", "kam", "1"), &[1]).err().unwrap();
+        let e = validate(&form("a@b.example", "kam", "1"), &[1])
+            .err()
+            .unwrap();
         assert_eq!(e.get("account_id"), Some(&"user-staff-no-account"));
         assert!(validate(&form("a@b.example", "client", "1"), &[1]).is_ok());
         // An account id that does not exist is not an account.
@@ -228,6 +249,9 @@ mod tests {
         assert_eq!(e.get("email"), Some(&"email-invalid"));
         let mut f = form("a@b.example", "kam", "");
         f.password = "short".into();
-        assert_eq!(validate(&f, &[]).err().unwrap().get("password"), Some(&"password-too-short"));
+        assert_eq!(
+            validate(&f, &[]).err().unwrap().get("password"),
+            Some(&"password-too-short")
+        );
     }
 }

@@ -8,7 +8,18 @@ use sqlx::PgExecutor;
 
 use crate::i18n::Locale;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    sqlx::Type,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[sqlx(type_name = "user_role", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -20,7 +31,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Director, Role::Kam, Role::Contributor, Role::Client];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Director,
+        Role::Kam,
+        Role::Contributor,
+        Role::Client,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -90,7 +107,10 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>
 }
 
 /// The user and their password hash, for logging in.
-pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<(User, Option<String>)>> {
+pub async fn find_for_login(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<(User, Option<String>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -107,10 +127,12 @@ pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> sqlx::Resul
 }
 
 pub async fn find_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-        .bind(email)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<UserRow>> {

@@ -44,13 +44,19 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {
             .extensions
             .get::<RequestCtx>()
             .cloned()
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("request context middleware missing")))
+            .ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("request context middleware missing"))
+            })
     }
 }
 
 /// Loads the session's user (dropping dead sessions), the client address and the
 /// locale, and leaves them in the request's extensions.
-pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let session = req
         .extensions()
         .get::<Session>()
@@ -82,7 +88,9 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<Arc<
     let max_age_micros = state.config.session_max_hours * 3_600_000_000;
     let now = Utc::now().timestamp_micros();
     let alive = user.as_ref().is_some_and(|u| {
-        u.active && auth_at >= u.sessions_valid_after.timestamp_micros() && now - auth_at <= max_age_micros
+        u.active
+            && auth_at >= u.sessions_valid_after.timestamp_micros()
+            && now - auth_at <= max_age_micros
     });
     if alive {
         Ok(user.map(Arc::new))

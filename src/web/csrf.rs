@@ -46,13 +46,19 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
-pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn protect(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(next.run(req).await);
     }
     let ctx = req.extensions().get::<RequestCtx>().cloned();
     let Some(ctx) = ctx else {
-        return Err(AppError::internal(anyhow::anyhow!("request context missing")));
+        return Err(AppError::internal(anyhow::anyhow!(
+            "request context missing"
+        )));
     };
     if !same_origin(req.headers(), state.config.public_url.as_ref()) {
         return refuse(&state, &ctx, &req_summary(&req), "cross-origin").await;
@@ -71,10 +77,18 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
 
 /// Method and path: what the audit row says of a refused request.
 fn req_summary(req: &Request) -> (String, String) {
-    (req.method().as_str().to_owned(), req.uri().path().to_owned())
+    (
+        req.method().as_str().to_owned(),
+        req.uri().path().to_owned(),
+    )
 }
 
-async fn refuse(state: &AppState, ctx: &RequestCtx, req: &(String, String), why: &str) -> Result<Response, AppError> {
+async fn refuse(
+    state: &AppState,
+    ctx: &RequestCtx,
+    req: &(String, String),
+    why: &str,
+) -> Result<Response, AppError> {
     let (method, path) = req;
     tracing::warn!(reason = why, path = %path, "CSRF check refused a request");
     audit::record(
@@ -107,9 +121,16 @@ fn same_origin(headers: &HeaderMap, public_url: Option<&url::Url>) -> bool {
         None => origin.host_str().unwrap_or_default().to_owned(),
     };
     let expected = match public_url {
-        Some(u) => format!("{}:{}", u.host_str().unwrap_or_default(), u.port_or_known_default().unwrap_or(80)),
+        Some(u) => format!(
+            "{}:{}",
+            u.host_str().unwrap_or_default(),
+            u.port_or_known_default().unwrap_or(80)
+        ),
         None => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             if host.contains(':') {
                 host.to_owned()
             } else {
@@ -174,26 +195,47 @@ mod tests {
 
     #[test]
     fn fetch_metadata_wins() {
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), None));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), None));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")]), None));
+        assert!(same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            None
+        ));
     }
 
     #[test]
     fn origin_must_match_host_or_public_url() {
-        let h = headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]);
+        let h = headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]);
         assert!(same_origin(&h, None));
-        let h = headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]);
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000"),
+        ]);
         assert!(!same_origin(&h, None));
         let public = url::Url::parse("https://boussole.example.com").unwrap();
-        let h = headers(&[("origin", "https://boussole.example.com"), ("host", "internal:8080")]);
+        let h = headers(&[
+            ("origin", "https://boussole.example.com"),
+            ("host", "internal:8080"),
+        ]);
         assert!(same_origin(&h, Some(&public)));
         assert!(same_origin(&headers(&[]), None));
     }
 
     #[test]
     fn finds_the_token_in_a_form() {
-        assert_eq!(form_value(b"a=1&_csrf=abc&b=2", FIELD).as_deref(), Some("abc"));
+        assert_eq!(
+            form_value(b"a=1&_csrf=abc&b=2", FIELD).as_deref(),
+            Some("abc")
+        );
         assert_eq!(form_value(b"a=1", FIELD), None);
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));

@@ -27,7 +27,10 @@ impl Csv {
     }
 
     pub fn finish(self, filename: &str) -> Result<CsvResponse, AppError> {
-        let body = self.writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+        let body = self
+            .writer
+            .into_inner()
+            .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
         Ok(CsvResponse {
             body,
             filename: filename.to_owned(),
@@ -53,8 +56,12 @@ impl IntoResponse for CsvResponse {
     fn into_response(self) -> Response {
         let mut r = self.body.into_response();
         let h = r.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename)) {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename))
+        {
             h.insert(header::CONTENT_DISPOSITION, v);
         }
         r

@@ -65,7 +65,8 @@ pub async fn render(req: Request, next: Next) -> Response {
     let locale = ctx.as_ref().map(|c| c.locale).unwrap_or_default();
     let keep = keep_headers(response.headers());
     let mut out = if json {
-        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": locale.t(key) } });
+        let body =
+            serde_json::json!({ "error": { "status": status.as_u16(), "message": locale.t(key) } });
         (status, Json(body)).into_response()
     } else {
         match page(ctx, status, key, &path, here).await {
@@ -77,11 +78,21 @@ pub async fn render(req: Request, next: Next) -> Response {
     out
 }
 
-async fn page(ctx: Option<RequestCtx>, status: StatusCode, key: &str, path: &str, here: String) -> Option<String> {
+async fn page(
+    ctx: Option<RequestCtx>,
+    status: StatusCode,
+    key: &str,
+    path: &str,
+    here: String,
+) -> Option<String> {
     let ctx = ctx?;
     let ui = Ui::build(&ctx, path, here).await.ok()?;
     let title = ui.t(&format!("error-title-{}", status.as_u16()));
-    let title = if title.starts_with("error-title-") { ui.t("error-title-generic") } else { title };
+    let title = if title.starts_with("error-title-") {
+        ui.t("error-title-generic")
+    } else {
+        title
+    };
     let page = ErrorPage {
         message: ui.t(key),
         title,
@@ -118,7 +129,10 @@ fn wants_json(headers: &HeaderMap, path: &str) -> bool {
     if path.starts_with("/api/") {
         return true;
     }
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     accept.contains("application/json") && !accept.contains("text/html")
 }
 

@@ -30,7 +30,11 @@ pub struct Flash {
     pub key: String,
 }
 
-pub async fn push(session: &Session, kind: Kind, key: &str) -> Result<(), tower_sessions::session::Error> {
+pub async fn push(
+    session: &Session,
+    kind: Kind,
+    key: &str,
+) -> Result<(), tower_sessions::session::Error> {
     let mut all: Vec<Flash> = session.get(keys::FLASH).await?.unwrap_or_default();
     all.push(Flash {
         kind,

@@ -34,7 +34,11 @@ impl Ui {
     pub async fn build(ctx: &RequestCtx, path: &str, here: String) -> Result<Self, AppError> {
         let csrf = csrf::token(&ctx.session).await?;
         let flashes = flash::take(&ctx.session).await?;
-        let nav = ctx.user.as_ref().map(|u| nav_for(u.role, path)).unwrap_or_default();
+        let nav = ctx
+            .user
+            .as_ref()
+            .map(|u| nav_for(u.role, path))
+            .unwrap_or_default();
         Ok(Self {
             locale: ctx.locale,
             user: ctx.user.clone(),
@@ -58,7 +62,10 @@ impl Ui {
     }
 
     pub fn role_label(&self) -> String {
-        self.user.as_ref().map(|u| self.t(u.role.label_key())).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| self.t(u.role.label_key()))
+            .unwrap_or_default()
     }
 
     pub fn num(&self, v: f64, decimals: usize) -> String {
@@ -104,8 +111,15 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
         ],
-        Role::Director => &[("/portfolio", "nav-portfolio"), ("/accounts", "nav-accounts")],
-        Role::Kam => &[("/accounts", "nav-my-accounts"), ("/portfolio", "nav-portfolio"), ("/inbox", "nav-inbox")],
+        Role::Director => &[
+            ("/portfolio", "nav-portfolio"),
+            ("/accounts", "nav-accounts"),
+        ],
+        Role::Kam => &[
+            ("/accounts", "nav-my-accounts"),
+            ("/portfolio", "nav-portfolio"),
+            ("/inbox", "nav-inbox"),
+        ],
         Role::Contributor => &[("/inbox", "nav-inbox")],
         Role::Client => &[("/portal", "nav-portal")],
     };

@@ -2,8 +2,8 @@
 //! security headers, error pages, static files.
 
 pub mod context;
-pub mod csv;
 pub mod csrf;
+pub mod csv;
 pub mod errors;
 pub mod flash;
 pub mod layout;

@@ -25,9 +25,18 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Result<Respo
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
     let mut response = file.data.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).map_err(AppError::internal)?);
-    h.insert(header::ETAG, HeaderValue::from_str(&etag).map_err(AppError::internal)?);
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime.as_ref()).map_err(AppError::internal)?,
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(AppError::internal)?,
+    );
     // Revalidated hourly; the ETag makes revalidation cheap.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     Ok(response)
 }
