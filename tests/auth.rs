@@ -243,7 +243,8 @@ async fn logins_failures_and_logouts_are_audited() {
     .await;
     app.login("finance@boussole.example").await;
     app.post_form("/logout", &[]).await;
-    let rows: Vec<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+    type Row = (String, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT action, actor_id, actor_email, host(ip) FROM audit_log WHERE action LIKE 'auth.%' ORDER BY id",
     )
     .fetch_all(&app.db)
