@@ -8,7 +8,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::SessionManagerLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions_sqlx_store::PostgresStore;
@@ -80,7 +80,9 @@ pub fn app(state: AppState) -> Router {
                 .map(|m| m.as_str().to_owned())
                 .unwrap_or_else(|| "unmatched".into());
             tracing::info_span!("request", method = %req.method(), route, user_id = tracing::field::Empty)
-        }),
+        })
+        // One line per request with its status and latency, inside the span.
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
     );
     for layer in security::layers(state.config.https()) {
         app = app.layer(layer);
