@@ -123,8 +123,14 @@ mod tests {
             assert_eq!(Universe::parse(u.code()), Some(*u));
         }
         assert_eq!(Universe::Marketing.label_key(), "universe-marketing");
-        assert_eq!(TeamFunction::CustomerService.label_key(), "teamfunction-customer-service");
-        assert_eq!(Direction::parse("LOWER_BETTER"), Some(Direction::LowerBetter));
+        assert_eq!(
+            TeamFunction::CustomerService.label_key(),
+            "teamfunction-customer-service"
+        );
+        assert_eq!(
+            Direction::parse("LOWER_BETTER"),
+            Some(Direction::LowerBetter)
+        );
         assert_eq!(Unit::parse("furlongs"), None);
     }
 }

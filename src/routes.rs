@@ -30,8 +30,19 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(auth::routes::logout))
         .route("/language", post(auth::routes::language))
         // Staff
-        .route("/accounts", get(accounts::list::page))
+        .route(
+            "/accounts",
+            get(accounts::list::page).post(accounts::form::create),
+        )
         .route("/accounts.csv", get(accounts::list::csv))
+        .route("/accounts/new", get(accounts::form::new_page))
+        .route("/accounts/{id}/edit", get(accounts::form::edit_page))
+        .route("/accounts/{id}", post(accounts::form::update))
+        .route("/accounts/{id}/team", post(accounts::team::add))
+        .route(
+            "/accounts/{id}/team/{user_id}/remove",
+            post(accounts::team::remove),
+        )
         .route("/portfolio", get(portfolio::page))
         .route("/inbox", get(inbox::page))
         // Client users

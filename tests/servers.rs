@@ -202,34 +202,79 @@ async fn user_commands_create_users_who_can_sign_in() {
         c.output().unwrap()
     };
     let out = run(
-        &["user", "add", "--email", "Nora.Petit@Boussole.example", "--name", "Nora Petit", "--role", "kam"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "Nora.Petit@Boussole.example",
+            "--name",
+            "Nora Petit",
+            "--role",
+            "kam",
+        ],
         Some("nora's long password"),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("nora.petit@boussole.example"));
 
     // A client needs an account, and the message says so.
-    let out = run(&["user", "add", "--email", "c@x.example", "--name", "C", "--role", "client"], None);
+    let out = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "c@x.example",
+            "--name",
+            "C",
+            "--role",
+            "client",
+        ],
+        None,
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--account"));
     // A duplicate is refused plainly.
     let out = run(
-        &["user", "add", "--email", "nora.petit@boussole.example", "--name", "Nora", "--role", "kam"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "nora.petit@boussole.example",
+            "--name",
+            "Nora",
+            "--role",
+            "kam",
+        ],
         None,
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
 
     // A generated password is printed once, and it works.
-    let out = run(&["user", "password", "--email", "nora.petit@boussole.example"], None);
+    let out = run(
+        &["user", "password", "--email", "nora.petit@boussole.example"],
+        None,
+    );
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let pw = stdout.lines().find_map(|l| l.strip_prefix("password: ")).expect("password printed");
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'nora.petit@boussole.example'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let pw = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .expect("password printed");
+    let hash: String = sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE email = 'nora.petit@boussole.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert!(boussole::auth::password::verify(pw, Some(&hash)));
-    assert!(!boussole::auth::password::verify("nora's long password", Some(&hash)));
+    assert!(!boussole::auth::password::verify(
+        "nora's long password",
+        Some(&hash)
+    ));
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE action IN ('user.created', 'user.password_changed')",
     )

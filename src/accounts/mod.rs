@@ -1,6 +1,8 @@
 //! Key accounts: the record, its queries, and (for now) the list page.
 
+pub mod form;
 pub mod list;
+pub mod team;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -61,11 +63,70 @@ pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Ve
                 u.name AS owner_name, a.relationship_start, a.updated_at \
          FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
          WHERE $1::bigint IS NULL OR a.owner_id = $1 \
+            OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $1) \
          ORDER BY a.tier, lower(a.name)",
     )
     .bind(only_owner)
     .fetch_all(db)
     .await
+}
+
+/// An account in full, as the scorecard header and the edit form need it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub industry: String,
+    pub country: String,
+    pub international: bool,
+    pub subsidiaries_present: i32,
+    pub tier: Tier,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub stage: i16,
+    pub relationship_start: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn stage_key(&self) -> String {
+        format!("stage-{}", self.stage)
+    }
+}
+
+/// The account if `user` may see it: admins and directors see every account, a KAM
+/// the accounts they own or work on (account team). Anyone else: None, which the
+/// handlers answer with 404 so that ids reveal nothing.
+pub async fn find_visible(
+    db: impl PgExecutor<'_>,
+    user: &User,
+    id: i64,
+) -> sqlx::Result<Option<Account>> {
+    let all = matches!(user.role, Role::Admin | Role::Director);
+    if !all && user.role != Role::Kam {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.international, \
+                a.subsidiaries_present, a.tier, a.owner_id, u.name AS owner_name, a.stage, \
+                a.relationship_start, a.created_at, a.updated_at \
+         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
+         WHERE a.id = $1 \
+           AND ($2 OR a.owner_id = $3 \
+                OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $3))",
+    )
+    .bind(id)
+    .bind(all)
+    .bind(user.id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Who may change an account's record, team and KPIs: admins, directors, its owner.
+pub fn can_edit(user: &User, account: &Account) -> bool {
+    matches!(user.role, Role::Admin | Role::Director) || account.owner_id == Some(user.id)
 }
 
 /// The one account of a client user, with its owner.
@@ -88,6 +149,13 @@ pub async fn id_by_slug(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Opt
     sqlx::query_scalar("SELECT id FROM accounts WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db)
+        .await
+}
+
+/// KAMs who can own an account, for the owner select.
+pub async fn kam_options(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT id, name FROM users WHERE role = 'kam' AND active ORDER BY lower(name)")
+        .fetch_all(db)
         .await
 }
 

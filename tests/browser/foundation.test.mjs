@@ -190,8 +190,12 @@ test('first Tab on /login focuses the skip link', { timeout: TEST_TIMEOUT }, asy
   await withPage({ locale: 'fr-FR' }, async (page) => {
     await page.goto('/login');
     await page.locator('form#login-form').waitFor({ state: 'visible' });
-    // Nothing focused yet: the document itself.
-    assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+    // Nothing focused yet (no autofocus), so the first Tab starts from the top.
+    assert.equal(
+      await page.evaluate(() => document.activeElement === document.body),
+      true,
+      'nothing should be focused on load (an autofocus would skip the skip link)',
+    );
 
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => ({

@@ -427,7 +427,15 @@ pub fn url_of(opts: &PgConnectOptions) -> String {
     let db = opts.get_database().unwrap_or("postgres");
     let user = opts.get_username();
     match opts.get_socket() {
-        Some(dir) => format!("postgres://{user}@localhost:{}/{db}?host={}", opts.get_port(), dir.display()),
-        None => format!("postgres://{user}@{}:{}/{db}", opts.get_host(), opts.get_port()),
+        Some(dir) => format!(
+            "postgres://{user}@localhost:{}/{db}?host={}",
+            opts.get_port(),
+            dir.display()
+        ),
+        None => format!(
+            "postgres://{user}@{}:{}/{db}",
+            opts.get_host(),
+            opts.get_port()
+        ),
     }
 }
