@@ -17,11 +17,13 @@ pub mod error;
 pub mod health;
 pub mod i18n;
 pub mod inbox;
+pub mod kpis;
 pub mod portal;
 pub mod portfolio;
 pub mod routes;
 pub mod state;
 pub mod users;
+pub mod values;
 pub mod web;
 
 pub use routes::app;

@@ -190,13 +190,21 @@ async fn lumiere_id(app: &TestApp) -> i64 {
 #[test]
 fn catalogues_are_complete() {
     let root = env!("CARGO_MANIFEST_DIR");
+    // Every .ftl file of a language (one per feature), keys collected together.
     let keys = |lang: &str| -> BTreeSet<String> {
-        std::fs::read_to_string(format!("{root}/locales/{lang}/main.ftl"))
-            .unwrap()
-            .lines()
-            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
-            .filter(|k| !k.starts_with('#') && !k.is_empty() && !k.starts_with('.'))
-            .collect()
+        let mut all = BTreeSet::new();
+        for entry in std::fs::read_dir(format!("{root}/locales/{lang}")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for l in text.lines() {
+                if let Some((k, _)) = l.split_once(" = ") {
+                    let k = k.trim();
+                    if !k.starts_with('#') && !k.is_empty() && !k.starts_with('.') && !l.starts_with(' ') {
+                        assert!(all.insert(k.to_owned()), "key {k} defined twice in {lang}");
+                    }
+                }
+            }
+        }
+        all
     };
     let fr = keys("fr");
     let en = keys("en");
