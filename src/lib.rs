@@ -18,6 +18,7 @@ pub mod health;
 pub mod i18n;
 pub mod inbox;
 pub mod kpis;
+pub mod period;
 pub mod portal;
 pub mod portfolio;
 pub mod routes;

@@ -105,7 +105,10 @@ portfolio-by-stage = Accounts by stage of the KAM pyramid
 
 ## Inbox
 inbox-title = Inbox
-inbox-empty = No data requests for you at the moment.
+inbox-empty = No KPI is assigned to you at the moment.
+inbox-intro = The KPIs whose figures you supply. Enter the latest period's value when it is known.
+inbox-due = Period due
+inbox-overdue = Due
 
 ## Portal
 portal-intro = The scorecard your supplier shares with you.

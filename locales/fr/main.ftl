@@ -105,7 +105,10 @@ portfolio-by-stage = Comptes par stade de la pyramide KAM
 
 ## Inbox
 inbox-title = Demandes de données
-inbox-empty = Aucune demande de données pour vous en ce moment.
+inbox-empty = Aucun indicateur ne vous est confié pour le moment.
+inbox-intro = Les indicateurs dont vous fournissez les chiffres. Saisissez la valeur de la dernière période dès qu’elle est connue.
+inbox-due = Période attendue
+inbox-overdue = À fournir
 
 ## Portal
 portal-intro = Le tableau de bord que votre fournisseur partage avec vous.

@@ -124,6 +124,20 @@ pub async fn find_visible(
     .await
 }
 
+/// An account by id with no visibility check: only for callers that authorised the
+/// user another way (a contributor who owns one of its KPIs).
+pub async fn find_unchecked(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as(
+        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.international, \
+                a.subsidiaries_present, a.tier, a.owner_id, u.name AS owner_name, a.stage, \
+                a.relationship_start, a.created_at, a.updated_at \
+         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// Who may change an account's record, team and KPIs: admins, directors, its owner.
 pub fn can_edit(user: &User, account: &Account) -> bool {
     matches!(user.role, Role::Admin | Role::Director) || account.owner_id == Some(user.id)

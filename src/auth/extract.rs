@@ -59,6 +59,11 @@ area_extractor!(
     Area::Any
 );
 area_extractor!(
+    /// Every internal user (not client users).
+    StaffUser,
+    Area::Staff
+);
+area_extractor!(
     /// Admins, directors and KAMs: account scorecards.
     AccountsUser,
     Area::Accounts

@@ -1,0 +1,62 @@
+//! `/accounts/{id}/scorecard.csv`: the scorecard as the page shows it, one row per KPI.
+
+use axum::extract::{Path, Query, State};
+
+use crate::accounts;
+use crate::auth::extract::AccountsUser;
+use crate::error::{AppError, AppResult};
+use crate::scorecard::page::{PeriodQuery, month_from};
+use crate::scorecard::{self, Board};
+use crate::scoring::Rag;
+use crate::state::AppState;
+use crate::web::csv::{Csv, CsvResponse};
+use crate::web::layout::Ui;
+
+pub async fn export(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<CsvResponse> {
+    let account = accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
+    let month = month_from(&q)?;
+    let slug = account.slug.clone();
+    let loaded = scorecard::load(&state.db, account, scorecard::as_of(month)).await?;
+    let board = Board::build(&loaded, month);
+    let t = |k: &str| ui.t(k);
+    let mut out = Csv::new(&[
+        t("kpi-universe"),
+        t("col-code"),
+        t("col-kpi"),
+        t("col-period"),
+        t("col-value"),
+        t("col-target"),
+        t("col-attainment"),
+        t("col-status"),
+        t("col-domain"),
+        t("kpi-visibility"),
+        t("col-updated"),
+    ])?;
+    for row in &board.rows {
+        let k = row.kpi;
+        let result = board.now.kpi(k.id);
+        out.row(&[
+            t(&k.universe.label_key()),
+            k.code.clone(),
+            k.name(ui.locale).to_owned(),
+            row.latest_period.map(|p| p.code()).unwrap_or_default(),
+            row.latest.map(|v| v.value.to_string()).unwrap_or_default(),
+            row.target.to_string(),
+            result
+                .and_then(|r| r.attainment)
+                .map(|a| format!("{:.1}", a * 100.0))
+                .unwrap_or_default(),
+            t(result.map(|r| r.rag).unwrap_or(Rag::None).label_key()),
+            k.domain.code().to_owned(),
+            k.visibility.code().to_owned(),
+            row.latest.map(|v| v.updated_at.to_rfc3339()).unwrap_or_default(),
+        ])?;
+    }
+    out.finish(&format!("scorecard-{slug}-{}.csv", month.code()))
+}

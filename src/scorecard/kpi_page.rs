@@ -1,0 +1,285 @@
+//! `/accounts/{id}/kpis/{kpi_id}`: one KPI's history, chart, forecast and changes.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::accounts::{self, Account};
+use crate::auth::extract::AccountsUser;
+use crate::charts::{self, LineChart};
+use crate::error::{AppError, AppResult};
+use crate::forecast;
+use crate::i18n::format;
+use crate::kpis::{self, AccountKpi, units};
+use crate::period::Period;
+use crate::scoring::{self, Rag, Thresholds};
+use crate::state::AppState;
+use crate::values::{self, HistoryRow, ValueRow};
+use crate::web::csv::{Csv, CsvResponse};
+use crate::web::layout::Ui;
+use crate::web::render;
+
+/// The chart shows this many periods of history.
+const CHART_PERIODS: usize = 24;
+/// And forecasts this many ahead.
+const HORIZON: usize = 3;
+
+pub struct ValueView {
+    pub period_code: String,
+    pub period_label: String,
+    pub value_text: String,
+    pub target_text: String,
+    pub attainment_text: String,
+    pub rag: &'static str,
+    pub rag_label: String,
+    pub comment: String,
+    pub source: String,
+    pub entered_by: String,
+    pub updated: String,
+}
+
+pub struct ChangeView {
+    pub when: String,
+    pub who: String,
+    pub period_label: String,
+    pub before: String,
+    pub after: String,
+    pub comment: String,
+    pub source: String,
+}
+
+pub struct ForecastView {
+    pub period_label: String,
+    pub value: String,
+    pub low: String,
+    pub high: String,
+}
+
+#[derive(Template)]
+#[template(path = "scorecard/kpi.html")]
+pub struct KpiPage {
+    pub ui: Ui,
+    pub account: Account,
+    pub kpi: AccountKpi,
+    pub name: String,
+    pub description: String,
+    pub target_text: String,
+    pub thresholds_text: String,
+    pub can_edit: bool,
+    pub chart: String,
+    pub chart_rows: Vec<(String, String, String)>,
+    pub values: Vec<ValueView>,
+    pub changes: Vec<ChangeView>,
+    pub forecast: Vec<ForecastView>,
+    pub forecast_note: String,
+    pub entry_period: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path((id, kpi_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
+    let kpi = kpis::find(&state.db, id, kpi_id).await?.ok_or(AppError::NotFound)?;
+    let (vals, history, overrides) = tokio::try_join!(
+        values::for_kpi(&state.db, kpi.id),
+        values::history(&state.db, kpi.id),
+        kpis::target_overrides(&state.db, id),
+    )?;
+    let can_edit = accounts::can_edit(&user, &account) || kpi.owner_id == Some(user.id);
+    render(&build(ui, account, kpi, &vals, &history, &overrides, can_edit))
+}
+
+fn value_view(ui: &Ui, kpi: &AccountKpi, v: &ValueRow, overrides: &[(i64, chrono::NaiveDate, f64)]) -> ValueView {
+    let locale = ui.locale;
+    let target = kpis::target_for(kpi, v.period, overrides);
+    let attainment = scoring::attainment(v.value, target, kpi.direction);
+    let rag = attainment
+        .map(|a| {
+            scoring::rag(
+                a,
+                Thresholds {
+                    green_from: kpi.green_from,
+                    amber_from: kpi.amber_from,
+                },
+            )
+        })
+        .unwrap_or(Rag::None);
+    let period = Period::from_start(kpi.frequency, v.period);
+    ValueView {
+        period_code: period.map(|p| p.code()).unwrap_or_default(),
+        period_label: period.map(|p| p.label(locale)).unwrap_or_default(),
+        value_text: units::display(kpi.unit, v.value, locale),
+        target_text: units::display(kpi.unit, target, locale),
+        attainment_text: attainment
+            .map(|a| format::percent(locale, a * 100.0, 0))
+            .unwrap_or_else(|| "—".into()),
+        rag: rag.code(),
+        rag_label: ui.t(rag.label_key()),
+        comment: v.comment.clone(),
+        source: ui.t(&format!("source-{}", v.source)),
+        entered_by: v.entered_by_name.clone().unwrap_or_default(),
+        updated: ui.datetime(&v.updated_at),
+    }
+}
+
+fn build(
+    ui: Ui,
+    account: Account,
+    kpi: AccountKpi,
+    vals: &[ValueRow],
+    history: &[HistoryRow],
+    overrides: &[(i64, chrono::NaiveDate, f64)],
+    can_edit: bool,
+) -> KpiPage {
+    let locale = ui.locale;
+    let today = chrono::Utc::now().date_naive();
+    let last = vals
+        .last()
+        .and_then(|v| Period::from_start(kpi.frequency, v.period))
+        .unwrap_or_else(|| Period::containing(kpi.frequency, today));
+    let periods = last.last_n(CHART_PERIODS);
+    let series: Vec<Option<f64>> = periods
+        .iter()
+        .map(|p| vals.iter().find(|v| v.period == p.start).map(|v| v.value))
+        .collect();
+    let targets: Vec<Option<f64>> = periods
+        .iter()
+        .map(|p| Some(kpis::target_for(&kpi, p.start, overrides)))
+        .collect();
+    // Forecast from the contiguous observed series (gaps dropped: Holt needs a sequence).
+    let observed: Vec<f64> = series.iter().flatten().copied().collect();
+    let fc = forecast::holt(&observed, HORIZON);
+    let future: Vec<Period> = (1..=HORIZON as i32).map(|n| last.offset(n)).collect();
+    let mut x_labels: Vec<String> = periods.iter().map(|p| p.label(locale)).collect();
+    let band: Vec<(f64, f64, f64)> = fc
+        .as_ref()
+        .map(|f| f.points.iter().map(|p| (p.low, p.value, p.high)).collect())
+        .unwrap_or_default();
+    if !band.is_empty() {
+        x_labels.extend(future.iter().map(|p| p.label(locale)));
+    }
+    let unit = kpi.unit;
+    let fmt = move |v: f64| units::display(unit, v, locale);
+    let chart = charts::line_chart(&LineChart {
+        labelled_by: "chart-caption",
+        x_labels: &x_labels,
+        values: &series,
+        targets: &targets,
+        forecast: &band,
+        format: &fmt,
+    });
+    let chart_rows = periods
+        .iter()
+        .zip(series.iter().zip(targets.iter()))
+        .map(|(p, (v, t))| {
+            (
+                p.label(locale),
+                v.map(&fmt).unwrap_or_else(|| "—".into()),
+                t.map(&fmt).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let forecast_rows = match &fc {
+        Some(f) => f
+            .points
+            .iter()
+            .zip(&future)
+            .map(|(p, period)| ForecastView {
+                period_label: period.label(locale),
+                value: fmt(p.value),
+                low: fmt(p.low),
+                high: fmt(p.high),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let forecast_note = match &fc {
+        Some(f) => ui.locale.t_args(
+            "forecast-note",
+            &[
+                ("alpha", format::number(locale, f.alpha, 2).into()),
+                ("beta", format::number(locale, f.beta, 2).into()),
+                ("n", (observed.len() as i64).into()),
+            ],
+        ),
+        None => ui.t("forecast-too-short"),
+    };
+    let values = vals.iter().rev().map(|v| value_view(&ui, &kpi, v, overrides)).collect();
+    let changes = history
+        .iter()
+        .map(|h| ChangeView {
+            when: ui.datetime(&h.changed_at),
+            who: h.changed_by_name.clone().unwrap_or_default(),
+            period_label: Period::from_start(kpi.frequency, h.period)
+                .map(|p| p.label(locale))
+                .unwrap_or_default(),
+            before: h.before_value.map(&fmt).unwrap_or_else(|| "—".into()),
+            after: fmt(h.after_value),
+            comment: h.after_comment.clone(),
+            source: ui.t(&format!("source-{}", h.source)),
+        })
+        .collect();
+    KpiPage {
+        name: kpi.name(locale).to_owned(),
+        description: kpi.description(locale).to_owned(),
+        target_text: fmt(kpi.target),
+        thresholds_text: ui.locale.t_args(
+            "thresholds-text",
+            &[
+                ("green", format::number(locale, kpi.green_from, 0).into()),
+                ("amber", format::number(locale, kpi.amber_from, 0).into()),
+            ],
+        ),
+        entry_period: Period::containing(kpi.frequency, today).code(),
+        can_edit,
+        chart,
+        chart_rows,
+        values,
+        changes,
+        forecast: forecast_rows,
+        forecast_note,
+        account,
+        kpi,
+        ui,
+    }
+}
+
+/// `…/kpis/{kpi_id}/history.csv`: every value of the KPI.
+pub async fn csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path((id, kpi_id)): Path<(i64, i64)>,
+) -> AppResult<CsvResponse> {
+    accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
+    let kpi = kpis::find(&state.db, id, kpi_id).await?.ok_or(AppError::NotFound)?;
+    let vals = values::for_kpi(&state.db, kpi.id).await?;
+    let overrides = kpis::target_overrides(&state.db, id).await?;
+    let mut out = Csv::new(&[
+        ui.t("col-period"),
+        ui.t("col-value"),
+        ui.t("col-target"),
+        ui.t("col-status"),
+        ui.t("col-comment"),
+        ui.t("col-source"),
+        ui.t("col-entered-by"),
+        ui.t("col-updated"),
+    ])?;
+    for v in vals.iter() {
+        let view = value_view(&ui, &kpi, v, &overrides);
+        out.row(&[
+            view.period_code,
+            v.value.to_string(),
+            kpis::target_for(&kpi, v.period, &overrides).to_string(),
+            view.rag_label,
+            v.comment.clone(),
+            v.source.clone(),
+            view.entered_by,
+            v.updated_at.to_rfc3339(),
+        ])?;
+    }
+    out.finish(&format!("{}-{}.csv", kpi.code, id))
+}

@@ -1,0 +1,189 @@
+//! The account scorecard: loads an account's KPIs, targets, weights and values in a
+//! handful of queries, then builds the board (scores, statuses, trends,
+//! triangulation) with the pure `scoring` module.
+
+pub mod csv;
+pub mod help;
+pub mod kpi_page;
+pub mod page;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use crate::accounts::Account;
+use crate::domain::{DataDomain, Frequency, Universe};
+use crate::kpis::{self, AccountKpi};
+use crate::period::Period;
+use crate::scoring::{self, Explanation, KpiInput, Observation, Scorecard, Thresholds};
+use crate::values::{self, ValueRow};
+
+/// Sparklines show this many periods.
+pub const SPARK_PERIODS: usize = 12;
+
+/// Everything the scorecard needs from the database, fetched once.
+pub struct Loaded {
+    pub account: Account,
+    pub kpis: Vec<AccountKpi>,
+    /// All values up to the as-of date, ordered by KPI then period.
+    pub values: Vec<ValueRow>,
+    pub overrides: Vec<(i64, NaiveDate, f64)>,
+    pub weights: Vec<(Universe, f64)>,
+}
+
+/// Five queries whatever the size of the portfolio: KPIs, values, target
+/// overrides, universe weights (the account itself is loaded by the caller).
+pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
+    let (kpis, values, overrides, weights) = tokio::try_join!(
+        kpis::for_account(db, account.id),
+        values::for_account(db, account.id, until),
+        kpis::target_overrides(db, account.id),
+        kpis::universe_weights(db, account.id),
+    )?;
+    Ok(Loaded {
+        account,
+        kpis,
+        values,
+        overrides,
+        weights,
+    })
+}
+
+/// The as-of date for a month: its last day, or today for the current month.
+pub fn as_of(month: Period) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    if month.start <= today && today <= month.end() { today } else { month.end() }
+}
+
+/// The month shown by default: the current one.
+pub fn current_month() -> Period {
+    Period::containing(Frequency::Monthly, Utc::now().date_naive())
+}
+
+pub struct Row<'a> {
+    pub kpi: &'a AccountKpi,
+    /// The latest value on or before the as-of date.
+    pub latest: Option<&'a ValueRow>,
+    pub latest_period: Option<Period>,
+    /// The target of the latest value's period.
+    pub target: f64,
+    /// The period a new value would be entered for (the one containing the as-of date).
+    pub entry_period: Period,
+    /// The stored value of the entry period, if any (its version guards edits).
+    pub entry_value: Option<&'a ValueRow>,
+    /// The last SPARK_PERIODS periods' values, oldest first.
+    pub spark: Vec<Option<f64>>,
+}
+
+pub struct Board<'a> {
+    pub loaded: &'a Loaded,
+    pub as_of: NaiveDate,
+    pub month: Period,
+    pub now: Scorecard,
+    /// The scorecard as it stood at the end of the previous month.
+    pub before: Scorecard,
+    pub explanation: Explanation,
+    pub rows: Vec<Row<'a>>,
+}
+
+impl<'a> Board<'a> {
+    pub fn build(loaded: &'a Loaded, month: Period) -> Self {
+        let as_of = as_of(month);
+        let prev_as_of = month.prev().end();
+        let rows: Vec<Row> = loaded.kpis.iter().map(|k| row(loaded, k, as_of)).collect();
+        let now = scoring::score(&inputs(loaded, as_of), &loaded.weights, as_of);
+        let before = scoring::score(&inputs(loaded, prev_as_of), &loaded.weights, prev_as_of);
+        let explanation = scoring::explain(&before, &now);
+        Board {
+            loaded,
+            as_of,
+            month,
+            now,
+            before,
+            explanation,
+            rows,
+        }
+    }
+
+    pub fn kpi(&self, id: i64) -> Option<&AccountKpi> {
+        self.loaded.kpis.iter().find(|k| k.id == id)
+    }
+
+    /// Fresh / total KPIs per data domain, for the triangulation panel.
+    pub fn triangulation(&self) -> Vec<(DataDomain, usize, usize)> {
+        DataDomain::ALL
+            .iter()
+            .map(|d| {
+                let of_domain: Vec<&Row> = self.rows.iter().filter(|r| r.kpi.domain == *d).collect();
+                let fresh = of_domain
+                    .iter()
+                    .filter(|r| self.now.kpi(r.kpi.id).is_some_and(|k| k.score.is_some()))
+                    .count();
+                (*d, fresh, of_domain.len())
+            })
+            .collect()
+    }
+}
+
+fn values_of<'a>(loaded: &'a Loaded, kpi_id: i64) -> &'a [ValueRow] {
+    // Values are ordered by KPI id, so each KPI's values are one contiguous run.
+    let start = loaded.values.partition_point(|v| v.account_kpi_id < kpi_id);
+    let end = loaded.values.partition_point(|v| v.account_kpi_id <= kpi_id);
+    &loaded.values[start..end]
+}
+
+fn row<'a>(loaded: &'a Loaded, kpi: &'a AccountKpi, as_of: NaiveDate) -> Row<'a> {
+    let values = values_of(loaded, kpi.id);
+    let latest = values.iter().rev().find(|v| v.period <= as_of);
+    let latest_period = latest.and_then(|v| Period::from_start(kpi.frequency, v.period));
+    let target = kpis::target_for(kpi, latest.map(|v| v.period).unwrap_or(as_of), &loaded.overrides);
+    let entry_period = Period::containing(kpi.frequency, as_of);
+    let entry_value = values.iter().find(|v| v.period == entry_period.start);
+    let spark = entry_period
+        .last_n(SPARK_PERIODS)
+        .iter()
+        .map(|p| values.iter().find(|v| v.period == p.start).map(|v| v.value))
+        .collect();
+    Row {
+        kpi,
+        latest,
+        latest_period,
+        target,
+        entry_period,
+        entry_value,
+        spark,
+    }
+}
+
+/// The scoring inputs as of a date: each KPI's latest value on or before it.
+pub fn inputs(loaded: &Loaded, as_of: NaiveDate) -> Vec<KpiInput> {
+    loaded
+        .kpis
+        .iter()
+        .map(|k| {
+            let latest = values_of(loaded, k.id).iter().rev().find(|v| v.period <= as_of);
+            KpiInput {
+                id: k.id,
+                universe: k.universe,
+                weight: k.weight,
+                direction: k.direction,
+                thresholds: Thresholds {
+                    green_from: k.green_from,
+                    amber_from: k.amber_from,
+                },
+                freshness_months: k.freshness_months.max(0) as u32,
+                latest: latest.and_then(|v| {
+                    Period::from_start(k.frequency, v.period).map(|p| Observation {
+                        period_end: p.end(),
+                        value: v.value,
+                        target: kpis::target_for(k, v.period, &loaded.overrides),
+                    })
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Months since a date, for "updated N months ago" stamps.
+pub fn months_ago(date: NaiveDate, as_of: NaiveDate) -> i32 {
+    (as_of.year() - date.year()) * 12 + as_of.month() as i32 - date.month() as i32
+}
