@@ -78,7 +78,7 @@ fn month_start(index: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
 }
 
-/// Parses exactly `digits` ASCII digits (`str::parse` would also accept a sign).
+/// Parses `min_len..=max_len` ASCII digits and nothing else (`str::parse` would also accept a sign).
 fn digits(s: &str, min_len: usize, max_len: usize) -> Option<u32> {
     if s.len() < min_len || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -176,7 +176,8 @@ impl Period {
     }
 
     fn offset_by(&self, n: i64) -> Period {
-        let index = month_index(self.start).saturating_add(n.saturating_mul(months_in(self.frequency)));
+        let index =
+            month_index(self.start).saturating_add(n.saturating_mul(months_in(self.frequency)));
         // Re-align after saturating at the calendar's limits.
         Period::containing(self.frequency, month_start(index))
     }
@@ -244,8 +245,14 @@ mod tests {
     fn parses_each_frequency() {
         assert_eq!(Period::parse(Monthly, "2026-09"), Ok(p(Monthly, 2026, 9)));
         assert_eq!(Period::parse(Monthly, " 2026-9 "), Ok(p(Monthly, 2026, 9)));
-        assert_eq!(Period::parse(Quarterly, "2026-Q3"), Ok(p(Quarterly, 2026, 7)));
-        assert_eq!(Period::parse(Quarterly, "2026-q1"), Ok(p(Quarterly, 2026, 1)));
+        assert_eq!(
+            Period::parse(Quarterly, "2026-Q3"),
+            Ok(p(Quarterly, 2026, 7))
+        );
+        assert_eq!(
+            Period::parse(Quarterly, "2026-q1"),
+            Ok(p(Quarterly, 2026, 1))
+        );
         assert_eq!(Period::parse(Yearly, "2026"), Ok(p(Yearly, 2026, 1)));
         assert_eq!(Period::parse(Yearly, "1900"), Ok(p(Yearly, 1900, 1)));
         assert_eq!(Period::parse(Yearly, "2200"), Ok(p(Yearly, 2200, 1)));
@@ -253,21 +260,56 @@ mod tests {
 
     #[test]
     fn a_code_of_another_frequency_is_wrong_frequency() {
-        assert_eq!(Period::parse(Quarterly, "2026-09"), Err(PeriodError::WrongFrequency));
-        assert_eq!(Period::parse(Monthly, "2026"), Err(PeriodError::WrongFrequency));
-        assert_eq!(Period::parse(Monthly, "2026-Q3"), Err(PeriodError::WrongFrequency));
-        assert_eq!(Period::parse(Yearly, "2026-01"), Err(PeriodError::WrongFrequency));
+        assert_eq!(
+            Period::parse(Quarterly, "2026-09"),
+            Err(PeriodError::WrongFrequency)
+        );
+        assert_eq!(
+            Period::parse(Monthly, "2026"),
+            Err(PeriodError::WrongFrequency)
+        );
+        assert_eq!(
+            Period::parse(Monthly, "2026-Q3"),
+            Err(PeriodError::WrongFrequency)
+        );
+        assert_eq!(
+            Period::parse(Yearly, "2026-01"),
+            Err(PeriodError::WrongFrequency)
+        );
     }
 
     #[test]
     fn garbage_is_invalid() {
         for code in [
-            "", " ", "2026-13", "2026-00", "2026-Q5", "2026-Q0", "2026-Q", "26-09", "2026-009",
-            "2026-+9", "+2026", "1899", "2201", "2026-09-01", "abcd", "2026-", "-2026", "２０２６",
+            "",
+            " ",
+            "2026-13",
+            "2026-00",
+            "2026-Q5",
+            "2026-Q0",
+            "2026-Q",
+            "26-09",
+            "2026-009",
+            "2026-+9",
+            "+2026",
+            "1899",
+            "2201",
+            "2026-09-01",
+            "abcd",
+            "2026-",
+            "-2026",
+            "２０２６",
         ] {
-            assert_eq!(Period::parse(Monthly, code), Err(PeriodError::Invalid), "{code:?}");
+            assert_eq!(
+                Period::parse(Monthly, code),
+                Err(PeriodError::Invalid),
+                "{code:?}"
+            );
         }
-        assert_eq!(Period::parse(Quarterly, "2026-13"), Err(PeriodError::Invalid));
+        assert_eq!(
+            Period::parse(Quarterly, "2026-13"),
+            Err(PeriodError::Invalid)
+        );
     }
 
     #[test]
@@ -275,7 +317,10 @@ mod tests {
         assert_eq!(PeriodError::Invalid.key(), "period-invalid");
         assert_eq!(PeriodError::WrongFrequency.key(), "period-wrong-frequency");
         assert_eq!(PeriodError::Invalid.to_string(), "period-invalid");
-        assert_eq!(PeriodError::WrongFrequency.to_string(), PeriodError::WrongFrequency.key());
+        assert_eq!(
+            PeriodError::WrongFrequency.to_string(),
+            PeriodError::WrongFrequency.key()
+        );
     }
 
     #[test]
@@ -287,20 +332,44 @@ mod tests {
 
     #[test]
     fn containing_aligns_on_the_first_day() {
-        assert_eq!(Period::containing(Monthly, d(2026, 9, 17)), p(Monthly, 2026, 9));
-        assert_eq!(Period::containing(Quarterly, d(2026, 9, 30)), p(Quarterly, 2026, 7));
-        assert_eq!(Period::containing(Quarterly, d(2026, 10, 1)), p(Quarterly, 2026, 10));
-        assert_eq!(Period::containing(Quarterly, d(2026, 3, 31)), p(Quarterly, 2026, 1));
-        assert_eq!(Period::containing(Yearly, d(2026, 12, 31)), p(Yearly, 2026, 1));
+        assert_eq!(
+            Period::containing(Monthly, d(2026, 9, 17)),
+            p(Monthly, 2026, 9)
+        );
+        assert_eq!(
+            Period::containing(Quarterly, d(2026, 9, 30)),
+            p(Quarterly, 2026, 7)
+        );
+        assert_eq!(
+            Period::containing(Quarterly, d(2026, 10, 1)),
+            p(Quarterly, 2026, 10)
+        );
+        assert_eq!(
+            Period::containing(Quarterly, d(2026, 3, 31)),
+            p(Quarterly, 2026, 1)
+        );
+        assert_eq!(
+            Period::containing(Yearly, d(2026, 12, 31)),
+            p(Yearly, 2026, 1)
+        );
     }
 
     #[test]
     fn from_start_requires_a_first_day() {
-        assert_eq!(Period::from_start(Monthly, d(2026, 9, 1)), Some(p(Monthly, 2026, 9)));
+        assert_eq!(
+            Period::from_start(Monthly, d(2026, 9, 1)),
+            Some(p(Monthly, 2026, 9))
+        );
         assert_eq!(Period::from_start(Monthly, d(2026, 9, 2)), None);
-        assert_eq!(Period::from_start(Quarterly, d(2026, 7, 1)), Some(p(Quarterly, 2026, 7)));
+        assert_eq!(
+            Period::from_start(Quarterly, d(2026, 7, 1)),
+            Some(p(Quarterly, 2026, 7))
+        );
         assert_eq!(Period::from_start(Quarterly, d(2026, 8, 1)), None);
-        assert_eq!(Period::from_start(Yearly, d(2026, 1, 1)), Some(p(Yearly, 2026, 1)));
+        assert_eq!(
+            Period::from_start(Yearly, d(2026, 1, 1)),
+            Some(p(Yearly, 2026, 1))
+        );
         assert_eq!(Period::from_start(Yearly, d(2026, 2, 1)), None);
     }
 
@@ -361,11 +430,18 @@ mod tests {
         let sep = p(Monthly, 2026, 2);
         assert_eq!(
             sep.last_n(3),
-            vec![p(Monthly, 2025, 12), p(Monthly, 2026, 1), p(Monthly, 2026, 2)]
+            vec![
+                p(Monthly, 2025, 12),
+                p(Monthly, 2026, 1),
+                p(Monthly, 2026, 2)
+            ]
         );
         assert_eq!(sep.last_n(1), vec![sep]);
         assert!(sep.last_n(0).is_empty());
-        assert_eq!(p(Quarterly, 2026, 1).last_n(2), vec![p(Quarterly, 2025, 10), p(Quarterly, 2026, 1)]);
+        assert_eq!(
+            p(Quarterly, 2026, 1).last_n(2),
+            vec![p(Quarterly, 2025, 10), p(Quarterly, 2026, 1)]
+        );
     }
 
     #[test]

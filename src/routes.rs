@@ -15,7 +15,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
-use crate::{accounts, auth, health, inbox, portal, portfolio, users};
+use crate::{accounts, auth, health, inbox, portal, portfolio, scorecard, users, values};
 
 pub const SESSION_COOKIE: &str = "boussole_session";
 
@@ -37,7 +37,28 @@ pub fn app(state: AppState) -> Router {
         .route("/accounts.csv", get(accounts::list::csv))
         .route("/accounts/new", get(accounts::form::new_page))
         .route("/accounts/{id}/edit", get(accounts::form::edit_page))
-        .route("/accounts/{id}", post(accounts::form::update))
+        .route(
+            "/accounts/{id}",
+            get(scorecard::page::page).post(accounts::form::update),
+        )
+        .route("/accounts/{id}/scorecard.csv", get(scorecard::csv::export))
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}",
+            get(scorecard::kpi_page::page),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/history.csv",
+            get(scorecard::kpi_page::csv),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/value",
+            get(values::entry::form_page),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/values",
+            post(values::entry::save),
+        )
+        .route("/help/scoring", get(scorecard::help::page))
         .route("/accounts/{id}/team", post(accounts::team::add))
         .route(
             "/accounts/{id}/team/{user_id}/remove",

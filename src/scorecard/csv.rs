@@ -19,7 +19,9 @@ pub async fn export(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<CsvResponse> {
-    let account = accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
     let slug = account.slug.clone();
     let loaded = scorecard::load(&state.db, account, scorecard::as_of(month)).await?;
@@ -55,7 +57,9 @@ pub async fn export(
             t(result.map(|r| r.rag).unwrap_or(Rag::None).label_key()),
             k.domain.code().to_owned(),
             k.visibility.code().to_owned(),
-            row.latest.map(|v| v.updated_at.to_rfc3339()).unwrap_or_default(),
+            row.latest
+                .map(|v| v.updated_at.to_rfc3339())
+                .unwrap_or_default(),
         ])?;
     }
     out.finish(&format!("scorecard-{slug}-{}.csv", month.code()))

@@ -81,18 +81,29 @@ pub async fn page(
     ui: Ui,
     Path((id, kpi_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
-    let kpi = kpis::find(&state.db, id, kpi_id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kpi = kpis::find(&state.db, id, kpi_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (vals, history, overrides) = tokio::try_join!(
         values::for_kpi(&state.db, kpi.id),
         values::history(&state.db, kpi.id),
         kpis::target_overrides(&state.db, id),
     )?;
     let can_edit = accounts::can_edit(&user, &account) || kpi.owner_id == Some(user.id);
-    render(&build(ui, account, kpi, &vals, &history, &overrides, can_edit))
+    render(&build(
+        ui, account, kpi, &vals, &history, &overrides, can_edit,
+    ))
 }
 
-fn value_view(ui: &Ui, kpi: &AccountKpi, v: &ValueRow, overrides: &[(i64, chrono::NaiveDate, f64)]) -> ValueView {
+fn value_view(
+    ui: &Ui,
+    kpi: &AccountKpi,
+    v: &ValueRow,
+    overrides: &[(i64, chrono::NaiveDate, f64)],
+) -> ValueView {
     let locale = ui.locale;
     let target = kpis::target_for(kpi, v.period, overrides);
     let attainment = scoring::attainment(v.value, target, kpi.direction);
@@ -207,7 +218,11 @@ fn build(
         ),
         None => ui.t("forecast-too-short"),
     };
-    let values = vals.iter().rev().map(|v| value_view(&ui, &kpi, v, overrides)).collect();
+    let values = vals
+        .iter()
+        .rev()
+        .map(|v| value_view(&ui, &kpi, v, overrides))
+        .collect();
     let changes = history
         .iter()
         .map(|h| ChangeView {
@@ -254,8 +269,12 @@ pub async fn csv(
     ui: Ui,
     Path((id, kpi_id)): Path<(i64, i64)>,
 ) -> AppResult<CsvResponse> {
-    accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
-    let kpi = kpis::find(&state.db, id, kpi_id).await?.ok_or(AppError::NotFound)?;
+    accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let kpi = kpis::find(&state.db, id, kpi_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let vals = values::for_kpi(&state.db, kpi.id).await?;
     let overrides = kpis::target_overrides(&state.db, id).await?;
     let mut out = Csv::new(&[

@@ -51,7 +51,11 @@ pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Resu
 /// The as-of date for a month: its last day, or today for the current month.
 pub fn as_of(month: Period) -> NaiveDate {
     let today = Utc::now().date_naive();
-    if month.start <= today && today <= month.end() { today } else { month.end() }
+    if month.start <= today && today <= month.end() {
+        today
+    } else {
+        month.end()
+    }
 }
 
 /// The month shown by default: the current one.
@@ -113,7 +117,8 @@ impl<'a> Board<'a> {
         DataDomain::ALL
             .iter()
             .map(|d| {
-                let of_domain: Vec<&Row> = self.rows.iter().filter(|r| r.kpi.domain == *d).collect();
+                let of_domain: Vec<&Row> =
+                    self.rows.iter().filter(|r| r.kpi.domain == *d).collect();
                 let fresh = of_domain
                     .iter()
                     .filter(|r| self.now.kpi(r.kpi.id).is_some_and(|k| k.score.is_some()))
@@ -127,7 +132,9 @@ impl<'a> Board<'a> {
 fn values_of<'a>(loaded: &'a Loaded, kpi_id: i64) -> &'a [ValueRow] {
     // Values are ordered by KPI id, so each KPI's values are one contiguous run.
     let start = loaded.values.partition_point(|v| v.account_kpi_id < kpi_id);
-    let end = loaded.values.partition_point(|v| v.account_kpi_id <= kpi_id);
+    let end = loaded
+        .values
+        .partition_point(|v| v.account_kpi_id <= kpi_id);
     &loaded.values[start..end]
 }
 
@@ -135,7 +142,11 @@ fn row<'a>(loaded: &'a Loaded, kpi: &'a AccountKpi, as_of: NaiveDate) -> Row<'a>
     let values = values_of(loaded, kpi.id);
     let latest = values.iter().rev().find(|v| v.period <= as_of);
     let latest_period = latest.and_then(|v| Period::from_start(kpi.frequency, v.period));
-    let target = kpis::target_for(kpi, latest.map(|v| v.period).unwrap_or(as_of), &loaded.overrides);
+    let target = kpis::target_for(
+        kpi,
+        latest.map(|v| v.period).unwrap_or(as_of),
+        &loaded.overrides,
+    );
     let entry_period = Period::containing(kpi.frequency, as_of);
     let entry_value = values.iter().find(|v| v.period == entry_period.start);
     let spark = entry_period
@@ -160,7 +171,10 @@ pub fn inputs(loaded: &Loaded, as_of: NaiveDate) -> Vec<KpiInput> {
         .kpis
         .iter()
         .map(|k| {
-            let latest = values_of(loaded, k.id).iter().rev().find(|v| v.period <= as_of);
+            let latest = values_of(loaded, k.id)
+                .iter()
+                .rev()
+                .find(|v| v.period <= as_of);
             KpiInput {
                 id: k.id,
                 universe: k.universe,

@@ -15,7 +15,7 @@ use crate::i18n::{Locale, format};
 use crate::kpis::units;
 use crate::period::Period;
 use crate::scorecard::{self, Board, Row};
-use crate::scoring::{Rag, Scorecard};
+use crate::scoring::Rag;
 use crate::state::AppState;
 use crate::users::User;
 use crate::web::layout::Ui;
@@ -117,7 +117,8 @@ pub struct PeriodQuery {
 pub fn month_from(q: &PeriodQuery) -> AppResult<Period> {
     match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(scorecard::current_month()),
-        Some(code) => Period::parse(Frequency::Monthly, code).map_err(|_| AppError::Unprocessable("period-month-invalid")),
+        Some(code) => Period::parse(Frequency::Monthly, code)
+            .map_err(|_| AppError::Unprocessable("period-month-invalid")),
     }
 }
 
@@ -128,7 +129,9 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id).await?.ok_or(AppError::NotFound)?;
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
     show(&state, &user, ui, account, month, None, StatusCode::OK).await
 }
@@ -162,7 +165,8 @@ pub fn score_status(score: Option<f64>) -> &'static str {
 }
 
 fn score_text(locale: Locale, s: Option<f64>) -> String {
-    s.map(|v| format::number(locale, v, 0)).unwrap_or_else(|| "—".into())
+    s.map(|v| format::number(locale, v, 0))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn delta_text(ui: &Ui, now: Option<f64>, before: Option<f64>) -> (String, &'static str) {
@@ -178,16 +182,18 @@ fn delta_text(ui: &Ui, now: Option<f64>, before: Option<f64>) -> (String, &'stat
             };
             let sign = if d > 0.0 { "+" } else { "" };
             (
-                format!("{} {}{} {}", arrow.0, sign, format::number(ui.locale, d, 1), ui.t("points-short")),
+                format!(
+                    "{} {}{} {}",
+                    arrow.0,
+                    sign,
+                    format::number(ui.locale, d, 1),
+                    ui.t("points-short")
+                ),
                 arrow.1,
             )
         }
         _ => (ui.t("trend-none"), "flat"),
     }
-}
-
-fn rag_of(sc: &Scorecard, id: i64) -> Rag {
-    sc.kpi(id).map(|k| k.rag).unwrap_or(Rag::None)
 }
 
 fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> RowView {
@@ -196,7 +202,9 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
     let result = board.now.kpi(k.id);
     let rag = result.map(|r| r.rag).unwrap_or(Rag::None);
     let attainment = result.and_then(|r| r.attainment);
-    let width = attainment.map(|a| ((a.min(1.0) * 20.0).round() * 5.0) as i64).unwrap_or(0);
+    let width = attainment
+        .map(|a| ((a.min(1.0) * 20.0).round() * 5.0) as i64)
+        .unwrap_or(0);
     let name = k.name(locale).to_owned();
     let freshness_text = match row.latest {
         None => ui.t("freshness-never"),
@@ -219,7 +227,10 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
             .latest
             .map(|v| units::display(k.unit, v.value, locale))
             .unwrap_or_else(|| "—".into()),
-        period_label: row.latest_period.map(|p| p.label(locale)).unwrap_or_default(),
+        period_label: row
+            .latest_period
+            .map(|p| p.label(locale))
+            .unwrap_or_default(),
         target_text: units::display(k.unit, row.target, locale),
         attainment_text: attainment
             .map(|a| format::percent(locale, a * 100.0, 0))
@@ -246,9 +257,15 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
         },
         entry_comment: match error_here {
             Some(e) => e.comment.clone(),
-            None => row.entry_value.map(|v| v.comment.clone()).unwrap_or_default(),
+            None => row
+                .entry_value
+                .map(|v| v.comment.clone())
+                .unwrap_or_default(),
         },
-        entry_version: row.entry_value.map(|v| v.version.to_string()).unwrap_or_default(),
+        entry_version: row
+            .entry_value
+            .map(|v| v.version.to_string())
+            .unwrap_or_default(),
         error: error_here.map(|e| e.message.clone()),
         name,
     }
@@ -291,7 +308,9 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         .collect();
 
     let triangulation = board.triangulation();
-    let client = triangulation.iter().find(|(d, _, _)| *d == DataDomain::Client);
+    let client = triangulation
+        .iter()
+        .find(|(d, _, _)| *d == DataDomain::Client);
     let client_warning = match client {
         Some((_, _, 0)) | None => Some(ui.t("triangulation-no-client")),
         Some((_, 0, _)) => Some(ui.t("triangulation-client-stale")),

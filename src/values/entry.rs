@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::format;
 use crate::kpis::{self, AccountKpi, units};
 use crate::period::Period;
-use crate::scorecard::page::{InlineError, month_from, PeriodQuery, show};
+use crate::scorecard::page::{InlineError, PeriodQuery, month_from, show};
 use crate::state::AppState;
 use crate::users::{Role, User};
 use crate::values::{self, NewValue, Saved};
@@ -27,12 +27,21 @@ use crate::web::{flash, render_status, see_other};
 /// The account and KPI if the user may enter values for it: whoever may edit the
 /// account, or the KPI's owner (a contributor supplying their figures). Anything
 /// else is 404, so ids reveal nothing.
-pub async fn authorize(state: &AppState, user: &User, account_id: i64, kpi_id: i64) -> AppResult<(Account, AccountKpi)> {
-    let kpi = kpis::find(&state.db, account_id, kpi_id).await?.ok_or(AppError::NotFound)?;
+pub async fn authorize(
+    state: &AppState,
+    user: &User,
+    account_id: i64,
+    kpi_id: i64,
+) -> AppResult<(Account, AccountKpi)> {
+    let kpi = kpis::find(&state.db, account_id, kpi_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let owns_kpi = kpi.owner_id == Some(user.id);
     let account = match accounts::find_visible(&state.db, user, account_id).await? {
         Some(a) => a,
-        None if owns_kpi => accounts::find_unchecked(&state.db, account_id).await?.ok_or(AppError::NotFound)?,
+        None if owns_kpi => accounts::find_unchecked(&state.db, account_id)
+            .await?
+            .ok_or(AppError::NotFound)?,
         None => return Err(AppError::NotFound),
     };
     if accounts::can_edit(user, &account) || owns_kpi {
@@ -72,12 +81,17 @@ pub fn check(kpi: &AccountKpi, form: &ValueForm) -> Result<Checked, (&'static st
     let number = format::parse_number(&form.value).ok_or(("value", "value-not-a-number"))?;
     units::check(kpi.unit, number).map_err(|k| ("value", k))?;
     // Through the shortest decimal that reads back as the same number: "0.1" stays 0.1.
-    let value = Decimal::from_str(&number.to_string()).map_err(|_| ("value", "value-not-a-number"))?;
+    let value =
+        Decimal::from_str(&number.to_string()).map_err(|_| ("value", "value-not-a-number"))?;
     let comment = form.comment.trim().to_owned();
     if comment.chars().count() > 2000 {
         return Err(("comment", "field-too-long"));
     }
-    Ok(Checked { period, value, comment })
+    Ok(Checked {
+        period,
+        value,
+        comment,
+    })
 }
 
 #[derive(Template)]
@@ -131,8 +145,14 @@ pub async fn form_page(
             .as_ref()
             .map(|v| format::number(ui.locale, v.value, 4).replace('\u{202F}', ""))
             .unwrap_or_default(),
-        comment: stored.as_ref().map(|v| v.comment.clone()).unwrap_or_default(),
-        version: stored.as_ref().map(|v| v.version.to_string()).unwrap_or_default(),
+        comment: stored
+            .as_ref()
+            .map(|v| v.comment.clone())
+            .unwrap_or_default(),
+        version: stored
+            .as_ref()
+            .map(|v| v.version.to_string())
+            .unwrap_or_default(),
         from: q.from.unwrap_or_default(),
         month: String::new(),
     };
@@ -191,7 +211,16 @@ pub async fn save(
                     input: form.value.clone(),
                     comment: form.comment.clone(),
                 };
-                show(&state, &user, ui, account, month, Some(e), StatusCode::UNPROCESSABLE_ENTITY).await
+                show(
+                    &state,
+                    &user,
+                    ui,
+                    account,
+                    month,
+                    Some(e),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
             } else {
                 let page = value_page(ui, account, &kpi, form, field, Some(message), None);
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -207,7 +236,11 @@ pub async fn save(
             period: checked.period.start,
             value: checked.value,
             comment: &checked.comment,
-            source: if user.role == Role::Contributor { "contributor" } else { "manual" },
+            source: if user.role == Role::Contributor {
+                "contributor"
+            } else {
+                "manual"
+            },
             expected_version: form.version.trim().parse().ok(),
             check_version: true,
         },
@@ -218,14 +251,18 @@ pub async fn save(
         drop(tx);
         // Show what is there now, and keep what they typed so they can decide.
         let stored = values::one(&state.db, kpi.id, checked.period.start).await?;
-        let who = stored.as_ref().and_then(|v| v.entered_by_name.clone()).unwrap_or_default();
+        let who = stored
+            .as_ref()
+            .and_then(|v| v.entered_by_name.clone())
+            .unwrap_or_default();
         let now = stored
             .as_ref()
             .map(|v| units::display(kpi.unit, v.value, ui.locale))
             .unwrap_or_else(|| "—".into());
-        let message = ui
-            .locale
-            .t_args("value-conflict", &[("who", who.into()), ("value", now.into())]);
+        let message = ui.locale.t_args(
+            "value-conflict",
+            &[("who", who.into()), ("value", now.into())],
+        );
         return if inline {
             let e = InlineError {
                 kpi_id,
@@ -233,11 +270,31 @@ pub async fn save(
                 input: form.value.clone(),
                 comment: form.comment.clone(),
             };
-            show(&state, &user, ui, account, month, Some(e), StatusCode::CONFLICT).await
+            show(
+                &state,
+                &user,
+                ui,
+                account,
+                month,
+                Some(e),
+                StatusCode::CONFLICT,
+            )
+            .await
         } else {
             let mut form = form;
-            form.version = stored.as_ref().map(|v| v.version.to_string()).unwrap_or_default();
-            let page = value_page(ui, account, &kpi, form, "value", Some(message), stored.map(|v| v.value));
+            form.version = stored
+                .as_ref()
+                .map(|v| v.version.to_string())
+                .unwrap_or_default();
+            let page = value_page(
+                ui,
+                account,
+                &kpi,
+                form,
+                "value",
+                Some(message),
+                stored.map(|v| v.value),
+            );
             render_status(StatusCode::CONFLICT, &page)
         };
     }

@@ -1,6 +1,7 @@
 //! KPI values: one per KPI and period, every change kept in the history and the
 //! audit trail, concurrent edits detected by version.
 
+pub mod entry;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -27,7 +28,11 @@ const VALUE_COLUMNS: &str = "v.account_kpi_id, v.period, v.value::float8 AS valu
 
 /// Every value of an account's KPIs up to `until` (inclusive), in one query: the
 /// scorecard needs the latest value and a sparkline's worth for each KPI.
-pub async fn for_account(db: impl PgExecutor<'_>, account_id: i64, until: NaiveDate) -> sqlx::Result<Vec<ValueRow>> {
+pub async fn for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    until: NaiveDate,
+) -> sqlx::Result<Vec<ValueRow>> {
     sqlx::query_as(&format!(
         "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \
          WHERE v.account_kpi_id IN (SELECT id FROM account_kpis WHERE account_id = $1) AND v.period <= $2 \
@@ -49,7 +54,11 @@ pub async fn for_kpi(db: impl PgExecutor<'_>, kpi_id: i64) -> sqlx::Result<Vec<V
     .await
 }
 
-pub async fn one(db: impl PgExecutor<'_>, kpi_id: i64, period: NaiveDate) -> sqlx::Result<Option<ValueRow>> {
+pub async fn one(
+    db: impl PgExecutor<'_>,
+    kpi_id: i64,
+    period: NaiveDate,
+) -> sqlx::Result<Option<ValueRow>> {
     sqlx::query_as(&format!(
         "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \
          WHERE v.account_kpi_id = $1 AND v.period = $2"
@@ -107,7 +116,12 @@ pub struct NewValue<'a> {
 }
 
 /// Saves a value inside the caller's transaction, with its history row and audit row.
-pub async fn save(tx: &mut PgConnection, kpi: &AccountKpi, v: &NewValue<'_>, actor: &audit::Actor) -> sqlx::Result<Saved> {
+pub async fn save(
+    tx: &mut PgConnection,
+    kpi: &AccountKpi,
+    v: &NewValue<'_>,
+    actor: &audit::Actor,
+) -> sqlx::Result<Saved> {
     let current: Option<(Decimal, String, i32)> = sqlx::query_as(
         "SELECT value, comment, version FROM kpi_values WHERE account_kpi_id = $1 AND period = $2 FOR UPDATE",
     )
@@ -190,12 +204,17 @@ async fn record(
     .bind(actor.user_id)
     .execute(&mut *tx)
     .await?;
-    let before = before_value.map(|b| serde_json::json!({ "value": b.to_string(), "comment": before_comment }));
+    let before = before_value
+        .map(|b| serde_json::json!({ "value": b.to_string(), "comment": before_comment }));
     audit::record(
         &mut *tx,
         actor,
         audit::Entry {
-            action: if before.is_some() { "kpi_value.updated" } else { "kpi_value.created" },
+            action: if before.is_some() {
+                "kpi_value.updated"
+            } else {
+                "kpi_value.created"
+            },
             entity: Some("kpi_value"),
             entity_id: Some(format!("{}:{}", kpi.id, v.period)),
             account_id: Some(kpi.account_id),

@@ -439,3 +439,81 @@ pub fn url_of(opts: &PgConnectOptions) -> String {
         ),
     }
 }
+
+/// Small builders for scorecard tests: an account, KPIs and values, by SQL.
+pub mod build {
+    use chrono::NaiveDate;
+    use sqlx::PgPool;
+
+    pub async fn account(db: &PgPool, slug: &str, owner_email: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO accounts (slug, name, industry, country, tier, owner_id, stage) \
+             VALUES ($1, initcap(replace($1, '-', ' ')), 'Test', 'FR', 'key_account', \
+                     (SELECT id FROM users WHERE email = $2), 2) RETURNING id",
+        )
+        .bind(slug)
+        .bind(owner_email)
+        .fetch_one(db)
+        .await
+        .unwrap()
+    }
+
+    pub struct Kpi<'a> {
+        pub code: &'a str,
+        pub universe: &'a str,
+        pub unit: &'a str,
+        pub direction: &'a str,
+        pub frequency: &'a str,
+        pub domain: &'a str,
+        pub target: f64,
+        pub weight: f64,
+    }
+
+    impl Default for Kpi<'_> {
+        fn default() -> Self {
+            Self {
+                code: "kpi",
+                universe: "financial",
+                unit: "percent",
+                direction: "higher_better",
+                frequency: "monthly",
+                domain: "internal",
+                target: 100.0,
+                weight: 1.0,
+            }
+        }
+    }
+
+    pub async fn kpi(db: &PgPool, account_id: i64, k: Kpi<'_>) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO account_kpis (account_id, code, universe, name_fr, name_en, unit, direction, frequency, \
+                                       domain, target, weight) \
+             VALUES ($1, $2, $3::universe, 'FR ' || $2, 'EN ' || $2, $4::kpi_unit, $5::kpi_direction, \
+                     $6::kpi_frequency, $7::data_domain, $8::float8::numeric, $9::float8::numeric) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(k.code)
+        .bind(k.universe)
+        .bind(k.unit)
+        .bind(k.direction)
+        .bind(k.frequency)
+        .bind(k.domain)
+        .bind(k.target)
+        .bind(k.weight)
+        .fetch_one(db)
+        .await
+        .unwrap()
+    }
+
+    pub async fn value(db: &PgPool, kpi_id: i64, period: NaiveDate, value: f64) {
+        sqlx::query(
+            "INSERT INTO kpi_values (account_kpi_id, period, value, source) VALUES ($1, $2, $3::float8::numeric, 'manual')",
+        )
+        .bind(kpi_id)
+        .bind(period)
+        .bind(value)
+        .execute(db)
+        .await
+        .unwrap();
+    }
+}
