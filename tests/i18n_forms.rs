@@ -198,7 +198,11 @@ fn catalogues_are_complete() {
             for l in text.lines() {
                 if let Some((k, _)) = l.split_once(" = ") {
                     let k = k.trim();
-                    if !k.starts_with('#') && !k.is_empty() && !k.starts_with('.') && !l.starts_with(' ') {
+                    if !k.starts_with('#')
+                        && !k.is_empty()
+                        && !k.starts_with('.')
+                        && !l.starts_with(' ')
+                    {
                         assert!(all.insert(k.to_owned()), "key {k} defined twice in {lang}");
                     }
                 }

@@ -47,7 +47,11 @@ pub struct InboxPage {
     pub items: Vec<Item>,
 }
 
-pub async fn page(State(state): State<AppState>, InboxUser(user): InboxUser, ui: Ui) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    InboxUser(user): InboxUser,
+    ui: Ui,
+) -> AppResult<Response> {
     let rows: Vec<Owned> = sqlx::query_as(
         "SELECT k.id AS kpi_id, a.id AS account_id, a.name AS account_name, k.name_fr, k.name_en, k.unit, \
                 k.frequency, lv.period AS latest_period, lv.value::float8 AS latest_value \
@@ -74,8 +78,16 @@ pub async fn page(State(state): State<AppState>, InboxUser(user): InboxUser, ui:
                     crate::i18n::Locale::Fr => r.name_fr,
                     crate::i18n::Locale::En => r.name_en,
                 },
-                latest: match (r.latest_value, r.latest_period.and_then(|p| Period::from_start(r.frequency, p))) {
-                    (Some(v), Some(p)) => format!("{} ({})", units::display(r.unit, v, ui.locale), p.label(ui.locale)),
+                latest: match (
+                    r.latest_value,
+                    r.latest_period
+                        .and_then(|p| Period::from_start(r.frequency, p)),
+                ) {
+                    (Some(v), Some(p)) => format!(
+                        "{} ({})",
+                        units::display(r.unit, v, ui.locale),
+                        p.label(ui.locale)
+                    ),
                     _ => "—".into(),
                 },
                 due_period: due.code(),

@@ -60,7 +60,10 @@ const KPI_COLUMNS: &str = "k.id, k.account_id, k.template_id, k.code, k.universe
      k.weight::float8 AS weight, k.owner_id, o.name AS owner_name, k.freshness_months, k.visibility, \
      k.position, k.updated_at";
 
-pub async fn for_account(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Result<Vec<AccountKpi>> {
+pub async fn for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<Vec<AccountKpi>> {
     sqlx::query_as(&format!(
         "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
          WHERE k.account_id = $1 ORDER BY k.universe, k.position, k.id"
@@ -72,7 +75,11 @@ pub async fn for_account(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Resu
 
 /// A KPI of that account (the account id is part of the lookup, so a KPI id from
 /// another account finds nothing).
-pub async fn find(db: impl PgExecutor<'_>, account_id: i64, kpi_id: i64) -> sqlx::Result<Option<AccountKpi>> {
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    kpi_id: i64,
+) -> sqlx::Result<Option<AccountKpi>> {
     sqlx::query_as(&format!(
         "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
          WHERE k.account_id = $1 AND k.id = $2"
@@ -84,7 +91,10 @@ pub async fn find(db: impl PgExecutor<'_>, account_id: i64, kpi_id: i64) -> sqlx
 }
 
 /// Per-period targets of an account's KPIs: (kpi id, period start, target).
-pub async fn target_overrides(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Result<Vec<(i64, NaiveDate, f64)>> {
+pub async fn target_overrides(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<Vec<(i64, NaiveDate, f64)>> {
     sqlx::query_as(
         "SELECT t.account_kpi_id, t.period, t.target::float8 FROM kpi_targets t \
          JOIN account_kpis k ON k.id = t.account_kpi_id WHERE k.account_id = $1",
@@ -94,7 +104,10 @@ pub async fn target_overrides(db: impl PgExecutor<'_>, account_id: i64) -> sqlx:
     .await
 }
 
-pub async fn universe_weights(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Result<Vec<(Universe, f64)>> {
+pub async fn universe_weights(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<Vec<(Universe, f64)>> {
     sqlx::query_as("SELECT universe, weight::float8 FROM universe_weights WHERE account_id = $1")
         .bind(account_id)
         .fetch_all(db)

@@ -35,10 +35,21 @@ pub fn check(unit: Unit, value: f64) -> Result<(), &'static str> {
 pub fn display(unit: Unit, value: f64, locale: Locale) -> String {
     match unit {
         Unit::Percent => format::percent(locale, value, 1),
-        Unit::Eur => format::money(locale, rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default()),
+        Unit::Eur => format::money(
+            locale,
+            rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default(),
+        ),
         Unit::Count => format::number(locale, value, 0),
-        Unit::Days => format!("{}{}", format::number(locale, value, 1), suffix(locale, "d")),
-        Unit::Hours => format!("{}{}", format::number(locale, value, 1), suffix(locale, "h")),
+        Unit::Days => format!(
+            "{}{}",
+            format::number(locale, value, 1),
+            suffix(locale, "d")
+        ),
+        Unit::Hours => format!(
+            "{}{}",
+            format::number(locale, value, 1),
+            suffix(locale, "h")
+        ),
         Unit::Score | Unit::Ratio => format::number(locale, value, 2),
         Unit::Points => {
             let n = format::number(locale, value, 0);
