@@ -1,6 +1,8 @@
 //! The demo portfolio: a supplier's sales organisation with twelve accounts across
 //! industries and countries. Later features add their own demo data here.
 
+pub mod scorecard;
+
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
@@ -303,6 +305,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
                 .await?;
         }
     }
+    scorecard::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;
     Ok(())

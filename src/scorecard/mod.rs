@@ -129,7 +129,7 @@ impl<'a> Board<'a> {
     }
 }
 
-fn values_of<'a>(loaded: &'a Loaded, kpi_id: i64) -> &'a [ValueRow] {
+fn values_of(loaded: &Loaded, kpi_id: i64) -> &[ValueRow] {
     // Values are ordered by KPI id, so each KPI's values are one contiguous run.
     let start = loaded.values.partition_point(|v| v.account_kpi_id < kpi_id);
     let end = loaded

@@ -1,0 +1,270 @@
+-- The KPI library: the templates a KAM picks from when building an account's
+-- balanced scorecard (shared/domain.md, "five universes").
+--
+-- Why a library at all: a scorecard that stops at volume, revenue and margin is
+-- not balanced. Offering ready-made, well-described KPIs in all five universes
+-- nudges every KAM towards the full picture, and gives the portfolio comparable
+-- codes across accounts. Adding a KPI to an account copies the template (see
+-- 0002), so editing the library later never rewrites an account's history.
+--
+-- Conventions, so that every template reads the same way:
+-- * `code` is stable snake_case: CSV imports, the API and the voice-of-the-customer
+--   feed address KPIs by code. `nps`, `csat`, `network_depth` and
+--   `negative_verbatims` are the codes the survey module will feed automatically.
+-- * Names and descriptions in French and English: the description says what is
+--   measured and why it matters to the relationship, in one sentence.
+-- * `domain` is the triangulation source: internal (our own figures), client (the
+--   key account's experience, priorities, evaluation of the relationship and
+--   perceived value) or industry (market data). Client data is the weak spot of
+--   most scorecards, so the library offers client-domain KPIs in every universe
+--   where it makes sense.
+-- * Every `score` KPI is on a 1-to-5 scale (CSAT included, target 4.2); NPS is in
+--   `points` from -100 to +100. Growth KPIs are in percent and may be negative.
+-- * Thresholds are attainment percentages (value against target, by direction):
+--   100/90 by default; 100/95 for tight commitments (SLA, OTIF, stock, invoices)
+--   where 92 % is already a failure; 95/80 for noisy survey and market data, where
+--   a few points of sampling noise must not turn a KPI red.
+
+INSERT INTO kpi_templates
+    (code, universe, name_fr, name_en, description_fr, description_en,
+     unit, direction, frequency, domain, default_target, green_from, amber_from)
+VALUES
+
+-- Marketing: the client's results on its own market and our position at the
+-- client, set against competitors. Panel data (market share, share of voice,
+-- distribution) is industry-domain; what we see in our own books is internal.
+('share_of_wallet', 'marketing',
+ 'Part de portefeuille', 'Share of wallet',
+ 'Part de nos ventes dans les achats totaux du client pour notre catégorie : montre la marge de progression qui reste face aux concurrents.',
+ 'Our share of the client’s total spend in our category: shows how much headroom is left against competitors.',
+ 'percent', 'higher_better', 'quarterly', 'internal', 35, 100, 90),
+('client_market_share', 'marketing',
+ 'Part de marché du client', 'Client’s market share',
+ 'Part de marché du client sur son propre marché, d’après les panels : un client qui gagne du terrain entraîne nos volumes avec lui.',
+ 'The client’s share of its own market, from panel data: a client that gains ground carries our volumes with it.',
+ 'percent', 'higher_better', 'quarterly', 'industry', 18, 95, 85),
+('share_of_voice', 'marketing',
+ 'Part de voix', 'Share of voice',
+ 'Part de nos marques dans la communication et les mises en avant du client (prospectus, linéaires, digital) face aux concurrents : le signe de la préférence qu’il nous accorde.',
+ 'Share of our brands in the client’s communication and displays (leaflets, shelves, digital) against competitors: a sign of the preference it gives us.',
+ 'percent', 'higher_better', 'quarterly', 'industry', 25, 95, 85),
+('numeric_distribution', 'marketing',
+ 'Distribution numérique', 'Numeric distribution',
+ 'Part des points de vente du client qui référencent au moins un de nos produits : sans présence en rayon, pas de ventes.',
+ 'Share of the client’s outlets that list at least one of our products: no presence on the shelf, no sales.',
+ 'percent', 'higher_better', 'quarterly', 'industry', 85, 100, 90),
+('joint_promotions', 'marketing',
+ 'Promotions conjointes', 'Joint promotions',
+ 'Nombre d’opérations promotionnelles menées avec le client sur le trimestre : mesure l’engagement commun à faire vendre.',
+ 'Number of promotional operations run with the client in the quarter: measures the shared commitment to sell through.',
+ 'count', 'higher_better', 'quarterly', 'internal', 3, 100, 80),
+('promotion_uplift', 'marketing',
+ 'Surcroît de ventes promotionnel', 'Promotion uplift',
+ 'Hausse des ventes pendant les promotions conjointes par rapport à la tendance de base : dit si l’argent promotionnel crée vraiment de la valeur.',
+ 'Sales increase during joint promotions over the baseline: tells whether promotional money really creates value.',
+ 'percent', 'higher_better', 'quarterly', 'internal', 15, 95, 80),
+('new_listings', 'marketing',
+ 'Nouveaux référencements', 'New product listings',
+ 'Nombre de nos nouveaux produits référencés par le client dans l’année : mesure sa confiance dans notre offre.',
+ 'Number of our new products listed by the client during the year: measures its trust in our range.',
+ 'count', 'higher_better', 'yearly', 'internal', 5, 100, 80),
+
+-- Process: results of the key joint projects and of the contract. SLA and
+-- contractual commitments are tight (100/95); innovation is counted per year
+-- because projects are few and lumpy; the results the solution delivers are
+-- measured on the client's side, hence client-domain.
+('milestones_on_time', 'process',
+ 'Jalons des projets clés tenus', 'Key project milestones on time',
+ 'Part des jalons des projets conjoints livrés à la date prévue : un projet clé qui dérape entame la crédibilité de toute l’équipe.',
+ 'Share of joint-project milestones delivered on the planned date: a slipping key project erodes the whole team’s credibility.',
+ 'percent', 'higher_better', 'monthly', 'internal', 90, 100, 90),
+('sla_compliance', 'process',
+ 'Respect des SLA', 'SLA compliance',
+ 'Part des engagements de niveau de service tenus ou dépassés sur le mois : le socle contractuel de la confiance.',
+ 'Share of service-level commitments met or exceeded in the month: the contractual foundation of trust.',
+ 'percent', 'higher_better', 'monthly', 'internal', 98, 100, 95),
+('contract_commitments', 'process',
+ 'Engagements contractuels tenus', 'Contractual commitments met',
+ 'Part des engagements du contrat (volumes, prix, services, clauses de progrès) respectés à l’échéance : ce que le client retiendra au renouvellement.',
+ 'Share of contract commitments (volumes, prices, services, improvement clauses) honoured when due: what the client will remember at renewal.',
+ 'percent', 'higher_better', 'quarterly', 'internal', 95, 100, 95),
+('innovation_projects', 'process',
+ 'Projets d’innovation conjoints', 'Joint innovation projects',
+ 'Nombre de projets d’innovation lancés avec le client dans l’année : le rythme de l’innovation conjointe distingue un partenaire d’un simple fournisseur.',
+ 'Number of innovation projects launched with the client during the year: the pace of joint innovation sets a partner apart from a mere vendor.',
+ 'count', 'higher_better', 'yearly', 'internal', 3, 100, 80),
+('solution_results', 'process',
+ 'Résultats délivrés par la solution', 'Solution results delivered',
+ 'Part des gains promis dans le business case (économies, productivité, qualité) effectivement constatés par le client : la preuve de la valeur créée.',
+ 'Share of the benefits promised in the business case (savings, productivity, quality) actually observed by the client: the proof of the value created.',
+ 'percent', 'higher_better', 'quarterly', 'client', 90, 95, 80),
+('client_savings', 'process',
+ 'Économies générées chez le client', 'Savings delivered to the client',
+ 'Montant des économies que nos solutions ont fait réaliser au client dans l’année, validé avec lui : l’argument le plus solide d’une revue d’affaires.',
+ 'Savings our solutions brought the client during the year, agreed with it: the strongest argument in a business review.',
+ 'eur', 'higher_better', 'yearly', 'client', 250000, 100, 85),
+('account_plan_progress', 'process',
+ 'Avancement du plan de compte', 'Account plan progress',
+ 'Part des actions du plan d’affaires du compte réalisées à l’échéance : dit si la stratégie décidée avance réellement.',
+ 'Share of the account business plan’s actions completed on time: tells whether the agreed strategy is actually moving.',
+ 'percent', 'higher_better', 'quarterly', 'internal', 85, 100, 85),
+('innovation_time_to_market', 'process',
+ 'Délai de mise sur le marché des innovations', 'Innovation time to market',
+ 'Nombre moyen de jours entre la validation d’un projet conjoint et son lancement : un délai court prouve la capacité à innover ensemble.',
+ 'Average number of days between approval of a joint project and its launch: a short lead time proves the ability to innovate together.',
+ 'days', 'lower_better', 'quarterly', 'internal', 180, 100, 85),
+
+-- Relationship: quality and breadth of the relationship. The voice of the
+-- customer (NPS, CSAT, perceived value, ease of doing business, network depth,
+-- verbatims, advocacy) is client-domain; how well we serve (resolution, response
+-- time, executive presence) is internal. Survey-based KPIs are quarterly and use
+-- the forgiving 95/80 thresholds.
+('nps', 'relationship',
+ 'Net Promoter Score (NPS)', 'Net Promoter Score (NPS)',
+ 'Réponses à « Recommanderiez-vous notre entreprise ? » : pourcentage de promoteurs (9–10) moins pourcentage de détracteurs (0–6), de −100 à +100 ; la propension du client à nous recommander.',
+ 'Answers to “Would you recommend our company?”: percentage of promoters (9–10) minus percentage of detractors (0–6), from −100 to +100; the client’s readiness to recommend us.',
+ 'points', 'higher_better', 'quarterly', 'client', 40, 95, 80),
+('csat', 'relationship',
+ 'Satisfaction client (CSAT)', 'Customer satisfaction (CSAT)',
+ 'Note moyenne de satisfaction donnée par les contacts du client, sur une échelle de 1 à 5 : le thermomètre global de la relation.',
+ 'Average satisfaction score given by the client’s contacts, on a scale of 1 to 5: the overall temperature of the relationship.',
+ 'score', 'higher_better', 'quarterly', 'client', 4.2, 95, 80),
+('perceived_value', 'relationship',
+ 'Valeur perçue', 'Perceived value',
+ 'Note de 1 à 5 donnée par le client à la valeur que nous lui apportons au regard du prix payé : un client satisfait qui ne voit pas la valeur reste exposé à la concurrence.',
+ 'Score from 1 to 5 the client gives to the value we bring for the price paid: a satisfied client who does not see the value stays open to competitors.',
+ 'score', 'higher_better', 'quarterly', 'client', 4.0, 95, 80),
+('ease_of_doing_business', 'relationship',
+ 'Facilité à travailler avec nous', 'Ease of doing business',
+ 'Note de 1 à 5 donnée par le client à la simplicité de nos processus (commande, facturation, interlocuteurs) : l’effort exigé du client pèse sur sa fidélité.',
+ 'Score from 1 to 5 the client gives to how simple our processes are (ordering, invoicing, contacts): the effort we demand weighs on loyalty.',
+ 'score', 'higher_better', 'quarterly', 'client', 4.0, 95, 80),
+('network_depth', 'relationship',
+ 'Profondeur du réseau', 'Network depth',
+ 'Nombre de contacts du client, toutes fonctions confondues, réellement engagés avec nous (répondants aux enquêtes, participants aux revues) : une relation qui tient à une seule personne est fragile.',
+ 'Number of client contacts, across functions, genuinely engaged with us (survey respondents, review participants): a relationship that hangs on one person is fragile.',
+ 'count', 'higher_better', 'quarterly', 'client', 12, 100, 85),
+('negative_verbatims', 'relationship',
+ 'Part de verbatims négatifs', 'Share of negative verbatims',
+ 'Part des commentaires libres du client au ton négatif, d’après l’analyse des enquêtes et des comptes rendus : les mots révèlent le mécontentement qu’une bonne note peut cacher.',
+ 'Share of the client’s free-text comments with a negative tone, from survey and meeting-note analysis: words reveal the discontent a good score can hide.',
+ 'percent', 'lower_better', 'quarterly', 'client', 15, 95, 80),
+('problem_resolution', 'relationship',
+ 'Taux de résolution des problèmes', 'Problem resolution rate',
+ 'Part des problèmes signalés par le client résolus dans le délai convenu : chaque incident bien traité renforce la confiance.',
+ 'Share of the problems the client raised that were resolved within the agreed time: every incident handled well strengthens trust.',
+ 'percent', 'higher_better', 'monthly', 'internal', 90, 100, 90),
+('response_time', 'relationship',
+ 'Délai moyen de réponse', 'Average response time',
+ 'Nombre moyen d’heures entre une demande du client et notre première réponse utile : la réactivité est ce que le client ressent en premier.',
+ 'Average number of hours between a client request and our first useful answer: responsiveness is what the client feels first.',
+ 'hours', 'lower_better', 'monthly', 'internal', 8, 100, 85),
+('references_given', 'relationship',
+ 'Références et recommandations', 'References and advocacy',
+ 'Nombre de fois où le client a accepté de nous recommander (témoignage, visite de site, appel de référence) dans l’année : le signe le plus fort d’une relation solide.',
+ 'Number of times the client agreed to vouch for us (testimonial, site visit, reference call) during the year: the strongest sign of a solid relationship.',
+ 'count', 'higher_better', 'yearly', 'client', 2, 100, 75),
+('executive_meetings', 'relationship',
+ 'Rencontres de direction', 'Executive meetings',
+ 'Nombre de rencontres entre dirigeants des deux entreprises sur le trimestre : la relation doit exister au sommet, pas seulement entre acheteur et vendeur.',
+ 'Number of meetings between the two companies’ executives in the quarter: the relationship must exist at the top, not only between buyer and seller.',
+ 'count', 'higher_better', 'quarterly', 'internal', 2, 100, 75),
+('survey_response_rate', 'relationship',
+ 'Taux de réponse aux enquêtes', 'Survey response rate',
+ 'Part des contacts du client sollicités qui répondent à nos enquêtes : un client qui ne répond plus est un client qui se désengage.',
+ 'Share of the client’s contacts asked who answer our surveys: a client that stops answering is a client that is disengaging.',
+ 'percent', 'higher_better', 'quarterly', 'client', 60, 95, 80),
+
+-- Logistics: deliveries on time and in full, stock, delivery quality and cost.
+-- Measured monthly from our own systems (internal), except the receiving teams'
+-- own rating of our deliveries, which is the client's view of the same service.
+('otif', 'logistics',
+ 'Livraisons à l’heure et complètes (OTIF)', 'On time in full (OTIF)',
+ 'Part des commandes livrées à la date convenue et en totalité : l’indicateur logistique que le client suit de plus près.',
+ 'Share of orders delivered on the agreed date and in full: the logistics indicator the client watches most closely.',
+ 'percent', 'higher_better', 'monthly', 'internal', 95, 100, 95),
+('stock_availability', 'logistics',
+ 'Disponibilité des stocks', 'Stock availability',
+ 'Part des références commandées disponibles en stock au moment de la commande : une rupture chez nous devient une rupture en rayon chez le client.',
+ 'Share of ordered items in stock when ordered: a stock-out on our side becomes a stock-out on the client’s shelf.',
+ 'percent', 'higher_better', 'monthly', 'internal', 98, 100, 95),
+('claims_rate', 'logistics',
+ 'Taux de réclamations', 'Claims rate',
+ 'Part des livraisons ayant donné lieu à une réclamation (casse, erreur, non-conformité) : la qualité de livraison vue par ses défauts.',
+ 'Share of deliveries that led to a claim (damage, error, non-conformity): delivery quality seen through its defects.',
+ 'percent', 'lower_better', 'monthly', 'internal', 0.8, 100, 80),
+('logistics_cost_per_pallet', 'logistics',
+ 'Coût logistique par palette', 'Logistics cost per pallet',
+ 'Coût logistique total (transport, entreposage, préparation) divisé par le nombre de palettes livrées : la logistique doit servir le client sans dévorer la marge.',
+ 'Total logistics cost (transport, warehousing, picking) divided by the number of pallets delivered: logistics must serve the client without eating the margin.',
+ 'eur', 'lower_better', 'monthly', 'internal', 38, 100, 90),
+('order_lead_time', 'logistics',
+ 'Délai de livraison des commandes', 'Order lead time',
+ 'Nombre moyen de jours entre la réception d’une commande et sa livraison : un délai court permet au client de tenir moins de stock.',
+ 'Average number of days between receiving an order and delivering it: a short lead time lets the client hold less stock.',
+ 'days', 'lower_better', 'monthly', 'internal', 4, 100, 90),
+('forecast_accuracy', 'logistics',
+ 'Fiabilité des prévisions', 'Forecast accuracy',
+ 'Précision des prévisions de commandes partagées avec le client (100 % moins l’écart absolu moyen) : de bonnes prévisions évitent ruptures et surstocks des deux côtés.',
+ 'Accuracy of the order forecasts shared with the client (100% minus the mean absolute error): good forecasts prevent stock-outs and overstock on both sides.',
+ 'percent', 'higher_better', 'monthly', 'internal', 85, 100, 90),
+('invoice_accuracy', 'logistics',
+ 'Factures sans erreur', 'Invoice accuracy',
+ 'Part des factures émises sans correction ni avoir : une facture fausse bloque le paiement et irrite la comptabilité du client.',
+ 'Share of invoices issued without correction or credit note: a wrong invoice blocks payment and irritates the client’s accounts team.',
+ 'percent', 'higher_better', 'monthly', 'internal', 99, 100, 95),
+('delivery_rating', 'logistics',
+ 'Qualité de livraison perçue', 'Perceived delivery quality',
+ 'Note de 1 à 5 donnée par les équipes de réception du client à nos livraisons (ponctualité, état, documents) : leur vécu, au-delà de nos propres mesures.',
+ 'Score from 1 to 5 the client’s receiving teams give our deliveries (punctuality, condition, paperwork): their experience, beyond our own measurements.',
+ 'score', 'higher_better', 'quarterly', 'client', 4.0, 95, 80),
+
+-- Financial: our revenue, growth, margin and return at the account, and the
+-- client's own results on its market ("develop the key account's performance on
+-- its market by developing our performance at the key account"). The client's
+-- market and revenue growth come from published figures and studies: industry.
+('revenue', 'financial',
+ 'Chiffre d’affaires', 'Revenue',
+ 'Chiffre d’affaires net facturé au client sur le mois : la base de toute lecture financière du compte.',
+ 'Net revenue invoiced to the client in the month: the basis of any financial reading of the account.',
+ 'eur', 'higher_better', 'monthly', 'internal', 250000, 100, 90),
+('revenue_growth', 'financial',
+ 'Croissance du chiffre d’affaires', 'Revenue growth',
+ 'Croissance du chiffre d’affaires du trimestre par rapport au même trimestre de l’année précédente : la progression compte autant que le montant.',
+ 'Revenue growth of the quarter against the same quarter of the previous year: progress matters as much as size.',
+ 'percent', 'higher_better', 'quarterly', 'internal', 5, 100, 80),
+('gross_margin', 'financial',
+ 'Marge brute', 'Gross margin',
+ 'Marge brute sur les ventes au client, en pourcentage du chiffre d’affaires : du volume sans marge ne finance pas l’investissement dans le compte.',
+ 'Gross margin on sales to the client, as a percentage of revenue: volume without margin cannot fund the investment in the account.',
+ 'percent', 'higher_better', 'monthly', 'internal', 32, 100, 95),
+('account_roi', 'financial',
+ 'Retour sur investissement du compte', 'Return on account investment',
+ 'Marge générée par le compte divisée par les ressources qui lui sont consacrées (équipe, remises, projets) : dit si l’effort de KAM est rentable.',
+ 'Margin earned on the account divided by the resources devoted to it (team, discounts, projects): tells whether the KAM effort pays off.',
+ 'ratio', 'higher_better', 'yearly', 'internal', 3, 100, 85),
+('cost_to_serve', 'financial',
+ 'Coût de service', 'Cost to serve',
+ 'Coûts commerciaux, logistiques et de service consacrés au client, en pourcentage de son chiffre d’affaires : un grand compte peut coûter plus qu’il ne rapporte.',
+ 'Sales, logistics and service costs devoted to the client, as a percentage of its revenue: a big account can cost more than it brings.',
+ 'percent', 'lower_better', 'quarterly', 'internal', 9, 100, 90),
+('days_sales_outstanding', 'financial',
+ 'Délai de paiement (DSO)', 'Days sales outstanding (DSO)',
+ 'Nombre moyen de jours entre la facturation et l’encaissement : un paiement tardif pèse sur la trésorerie et signale parfois une tension.',
+ 'Average number of days between invoicing and payment: late payment strains cash and sometimes signals tension.',
+ 'days', 'lower_better', 'monthly', 'internal', 45, 100, 90),
+('growth_premium', 'financial',
+ 'Écart de croissance avec le portefeuille', 'Growth premium over the portfolio',
+ 'Croissance du compte moins croissance moyenne des autres clients, en points : un compte clé doit croître plus vite que le reste du portefeuille.',
+ 'The account’s growth minus the average growth of the other customers, in points: a key account should grow faster than the rest of the portfolio.',
+ 'points', 'higher_better', 'yearly', 'internal', 3, 100, 80),
+('client_market_growth', 'financial',
+ 'Croissance du marché du client', 'Client’s market growth',
+ 'Croissance sur un an du marché sur lequel opère le client, d’après les études sectorielles : le contexte qui rend nos propres chiffres lisibles.',
+ 'Year-on-year growth of the market the client operates in, from industry studies: the context that makes our own figures readable.',
+ 'percent', 'higher_better', 'quarterly', 'industry', 3, 95, 80),
+('client_revenue_growth', 'financial',
+ 'Croissance du chiffre d’affaires du client', 'Client’s revenue growth',
+ 'Croissance sur un an du chiffre d’affaires du client sur son marché, d’après ses résultats publiés : nous réussissons quand notre client réussit.',
+ 'Year-on-year growth of the client’s revenue on its market, from its published results: we succeed when our client succeeds.',
+ 'percent', 'higher_better', 'quarterly', 'industry', 4, 95, 80);
