@@ -244,7 +244,11 @@ async fn entering_a_value_moves_status_scores_and_explanation_and_is_kept_in_his
     let explanation = page.text("#explanation");
     assert!(explanation.contains("FR t_response"), "{explanation}");
     assert!(explanation.contains("+25"), "{explanation}");
-    assert!(page.text("#overall-trend").contains('▲'));
+    assert!(page.text("#overall-trend").starts_with('+'));
+    assert_eq!(
+        page.attr("#overall-trend", "class").as_deref(),
+        Some("stat__delta stat__delta--up")
+    );
 
     // The KPI page has the value and the change.
     let kpi = c

@@ -348,6 +348,11 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         })
         .collect();
     let (trend_text, trend) = delta_text(&ui, board.now.overall, board.before.overall);
+    // The overall trend's arrow is drawn by the stylesheet (`stat__delta--up/down`).
+    let trend_text = trend_text
+        .trim_start_matches(['▲', '▼', '→'])
+        .trim()
+        .to_owned();
     let explanation_text = ui.locale.t_args(
         "explanation-intro",
         &[("month", board.month.prev().label(locale).into())],
