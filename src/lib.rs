@@ -26,6 +26,7 @@ pub mod portfolio;
 pub mod routes;
 pub mod scorecard;
 pub mod scoring;
+pub mod sharing;
 pub mod state;
 pub mod users;
 pub mod values;

@@ -15,7 +15,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
-use crate::{accounts, auth, health, inbox, portal, portfolio, scorecard, users, values};
+use crate::{
+    accounts, auth, health, inbox, kpis, portal, portfolio, scorecard, sharing, users, values,
+};
 
 pub const SESSION_COOKIE: &str = "boussole_session";
 
@@ -66,6 +68,52 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/portfolio", get(portfolio::page))
         .route("/inbox", get(inbox::page))
+        // CSV import
+        .route(
+            "/import",
+            get(values::import::page)
+                .post(values::import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    values::import::MAX_UPLOAD_BYTES,
+                )),
+        )
+        .route("/import/template.csv", get(values::import::template))
+        // Sharing: the KAM pyramid
+        .route(
+            "/accounts/{id}/stage",
+            get(sharing::stage::show).post(sharing::stage::change),
+        )
+        // KPI management
+        .route("/accounts/{id}/kpis/new", get(kpis::add::new_page))
+        .route("/accounts/{id}/kpis", post(kpis::add::create))
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/settings",
+            get(kpis::settings::settings_page).post(kpis::settings::save),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/targets",
+            post(kpis::settings::set_target),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/targets/remove",
+            post(kpis::settings::remove_target),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/delete",
+            get(kpis::settings::delete_page).post(kpis::settings::delete),
+        )
+        .route(
+            "/accounts/{id}/weights",
+            get(kpis::weights::weights_page).post(kpis::weights::save),
+        )
+        .route(
+            "/admin/kpis",
+            get(kpis::library::list).post(kpis::library::create),
+        )
+        .route("/admin/kpis.csv", get(kpis::library::csv))
+        .route("/admin/kpis/new", get(kpis::library::new_page))
+        .route("/admin/kpis/{id}/edit", get(kpis::library::edit_page))
+        .route("/admin/kpis/{id}", post(kpis::library::update))
         // Client users
         .route("/portal", get(portal::page))
         // Administration

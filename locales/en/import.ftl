@@ -25,10 +25,10 @@ import-codes-no-kpi = No KPI yet.
 import-frequency-monthly = monthly
 import-frequency-quarterly = quarterly
 import-frequency-yearly = yearly
-import-done = { $file }: { $created } { $created ->
+import-done = { $file }: { $created_text } { $created ->
         [one] value added
        *[other] values added
-    }, { $updated } updated, { $unchanged } unchanged.
+    }, { $updated_text } updated, { $unchanged_text } unchanged.
 import-failed-title = Nothing was imported
 import-problems-summary = { $count ->
         [one] One problem was found
@@ -36,7 +36,10 @@ import-problems-summary = { $count ->
     } in “{ $file }” ({ $rows } rows). Fix the file, then upload it again.
 import-file-again = File: “{ $file }”. Fix it, then upload it again.
 import-problems-caption = Problems found in the file
-import-problems-more = … and { $count } more problems.
+import-problems-more = … and { $count ->
+        [one] one more problem.
+       *[other] { $count_text } more problems.
+    }
 import-col-line = Row
 import-col-column = Column
 import-col-problem = Problem

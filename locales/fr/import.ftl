@@ -25,13 +25,13 @@ import-codes-no-kpi = Aucun indicateur pour l’instant.
 import-frequency-monthly = mensuel
 import-frequency-quarterly = trimestriel
 import-frequency-yearly = annuel
-import-done = { $file } : { $created } { $created ->
+import-done = { $file } : { $created_text } { $created ->
         [one] valeur ajoutée
        *[other] valeurs ajoutées
-    }, { $updated } { $updated ->
+    }, { $updated_text } { $updated ->
         [one] modifiée
        *[other] modifiées
-    }, { $unchanged } { $unchanged ->
+    }, { $unchanged_text } { $unchanged ->
         [one] inchangée
        *[other] inchangées
     }.
@@ -42,7 +42,10 @@ import-problems-summary = { $count ->
     } dans « { $file } » ({ $rows } lignes). Corrigez le fichier, puis chargez-le à nouveau.
 import-file-again = Fichier : « { $file } ». Corrigez-le, puis chargez-le à nouveau.
 import-problems-caption = Problèmes trouvés dans le fichier
-import-problems-more = … et { $count } autres problèmes.
+import-problems-more = … et { $count ->
+        [one] un autre problème.
+       *[other] { $count_text } autres problèmes.
+    }
 import-col-line = Ligne
 import-col-column = Colonne
 import-col-problem = Problème

@@ -1,6 +1,10 @@
 //! An account's KPIs and the library they come from.
 
+pub mod add;
+pub mod library;
+pub mod settings;
 pub mod units;
+pub mod weights;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -70,6 +74,40 @@ pub async fn for_account(
     ))
     .bind(account_id)
     .fetch_all(db)
+    .await
+}
+
+/// The KPIs a client user of the account may see: shared or joint, and only from
+/// stage 2 of the pyramid. Scoped here, in SQL, so the portal cannot over-fetch.
+pub async fn shared_for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<Vec<AccountKpi>> {
+    sqlx::query_as(&format!(
+        "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
+         JOIN accounts a ON a.id = k.account_id \
+         WHERE k.account_id = $1 AND k.visibility <> 'internal' AND a.stage >= 2 \
+         ORDER BY k.universe, k.position, k.id"
+    ))
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One shared KPI of the account, for the portal.
+pub async fn find_shared(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    kpi_id: i64,
+) -> sqlx::Result<Option<AccountKpi>> {
+    sqlx::query_as(&format!(
+        "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
+         JOIN accounts a ON a.id = k.account_id \
+         WHERE k.account_id = $1 AND k.id = $2 AND k.visibility <> 'internal' AND a.stage >= 2"
+    ))
+    .bind(account_id)
+    .bind(kpi_id)
+    .fetch_optional(db)
     .await
 }
 

@@ -48,6 +48,30 @@ pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Resu
     })
 }
 
+/// The same, limited to what the account's client users may see: shared and joint
+/// KPIs from stage 2 on. Internal KPIs never enter the client's scores, so no score
+/// shown in the portal can leak them.
+pub async fn load_shared(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
+    let (kpis, values, overrides, weights) = tokio::try_join!(
+        kpis::shared_for_account(db, account.id),
+        values::shared_for_account(db, account.id, until),
+        kpis::target_overrides(db, account.id),
+        kpis::universe_weights(db, account.id),
+    )?;
+    let shared: Vec<i64> = kpis.iter().map(|k| k.id).collect();
+    let overrides = overrides
+        .into_iter()
+        .filter(|(id, _, _)| shared.contains(id))
+        .collect();
+    Ok(Loaded {
+        account,
+        kpis,
+        values,
+        overrides,
+        weights,
+    })
+}
+
 /// The as-of date for a month: its last day, or today for the current month.
 pub fn as_of(month: Period) -> NaiveDate {
     let today = Utc::now().date_naive();

@@ -1,7 +1,9 @@
 //! KPI values: one per KPI and period, every change kept in the history and the
 //! audit trail, concurrent edits detected by version.
 
+pub mod csv_import;
 pub mod entry;
+pub mod import;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -36,6 +38,25 @@ pub async fn for_account(
     sqlx::query_as(&format!(
         "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \
          WHERE v.account_kpi_id IN (SELECT id FROM account_kpis WHERE account_id = $1) AND v.period <= $2 \
+         ORDER BY v.account_kpi_id, v.period"
+    ))
+    .bind(account_id)
+    .bind(until)
+    .fetch_all(db)
+    .await
+}
+
+/// Values of the account's shared KPIs only (see `kpis::shared_for_account`).
+pub async fn shared_for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    until: NaiveDate,
+) -> sqlx::Result<Vec<ValueRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \
+         WHERE v.account_kpi_id IN (SELECT k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+                                    WHERE k.account_id = $1 AND k.visibility <> 'internal' AND a.stage >= 2) \
+           AND v.period <= $2 \
          ORDER BY v.account_kpi_id, v.period"
     ))
     .bind(account_id)

@@ -27,7 +27,11 @@ impl Kind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flash {
     pub kind: Kind,
+    /// A translation key, or (when `literal`) a message already translated because it
+    /// carries numbers or names.
     pub key: String,
+    #[serde(default)]
+    pub literal: bool,
 }
 
 pub async fn push(
@@ -39,6 +43,22 @@ pub async fn push(
     all.push(Flash {
         kind,
         key: key.to_owned(),
+        literal: false,
+    });
+    session.insert(keys::FLASH, all).await
+}
+
+/// A message already in the user's language (for messages with arguments).
+pub async fn push_text(
+    session: &Session,
+    kind: Kind,
+    text: &str,
+) -> Result<(), tower_sessions::session::Error> {
+    let mut all: Vec<Flash> = session.get(keys::FLASH).await?.unwrap_or_default();
+    all.push(Flash {
+        kind,
+        key: text.to_owned(),
+        literal: true,
     });
     session.insert(keys::FLASH, all).await
 }

@@ -108,6 +108,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     let items: &[(&'static str, &'static str)] = match role {
         Role::Admin => &[
             ("/admin/users", "nav-users"),
+            ("/admin/kpis", "nav-kpi-library"),
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
         ],
