@@ -116,6 +116,10 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/kpis/{id}", post(kpis::library::update))
         // Client users
         .route("/portal", get(portal::page))
+        .route("/portal/scorecard.csv", get(portal::csv))
+        .route("/portal/kpis/{kpi_id}", get(portal::kpi))
+        .route("/portal/kpis/{kpi_id}/history.csv", get(portal::kpi_csv))
+        .route("/accounts/{id}/as-client", get(portal::preview))
         // Administration
         .route(
             "/admin/users",

@@ -163,3 +163,157 @@ async fn a_kpi_cannot_be_shared_beyond_what_the_stage_allows() {
         .await;
     assert!(err.is_err(), "the stage cannot drop below what is shared");
 }
+
+/// Names (FR and EN) of the account's internal KPIs: none may reach the client.
+async fn internal_names(app: &TestApp, account: i64) -> Vec<String> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT name_fr, name_en FROM account_kpis WHERE account_id = $1 AND visibility = 'internal'")
+            .bind(account)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    rows.into_iter().flat_map(|(f, e)| [f, e]).collect()
+}
+
+#[tokio::test]
+async fn a_client_sees_their_shared_scorecard_and_nothing_else() {
+    let mut app = TestApp::with_demo().await;
+    let id = lumiere(&app).await;
+    let internal = internal_names(&app, id).await;
+    assert!(!internal.is_empty(), "the demo keeps some KPIs internal");
+    let portal = app.login("client@lumiere-retail.example").await;
+    assert_eq!(portal.text("main h1"), "Lumière Retail");
+    let rows = portal.count("tr[data-kpi-code]");
+    assert_eq!(
+        rows as i64,
+        shared_kpis(&app, id).await,
+        "every shared KPI, and only those"
+    );
+    assert_eq!(portal.count("tr[data-visibility=internal]"), 0);
+    assert!(
+        portal.count("#account-team li") >= 1,
+        "the account team is listed"
+    );
+    assert_eq!(
+        portal.count("#view-as-client, .inline-edit, #add-kpi"),
+        0,
+        "no staff actions"
+    );
+    for name in &internal {
+        assert!(
+            !portal.body.contains(name.as_str()),
+            "internal KPI {name} leaked into the portal"
+        );
+    }
+    let csv = app.get("/portal/scorecard.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.body.lines().count() - 1,
+        rows,
+        "the export holds the same rows"
+    );
+    for name in &internal {
+        assert!(
+            !csv.body.contains(name.as_str()),
+            "internal KPI {name} leaked into the CSV"
+        );
+    }
+    // A shared KPI's page works; an internal one's, or another account's, is not found.
+    let shared_id: i64 = sqlx::query_scalar(
+        "SELECT id FROM account_kpis WHERE account_id = $1 AND visibility <> 'internal' LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get(&format!("/portal/kpis/{shared_id}")).await.status,
+        StatusCode::OK
+    );
+    let internal_id: i64 = sqlx::query_scalar(
+        "SELECT id FROM account_kpis WHERE account_id = $1 AND visibility = 'internal' LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let other_id: i64 = sqlx::query_scalar(
+        "SELECT k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         WHERE a.slug = 'atelier-vernier' AND k.visibility <> 'internal' LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    for kpi in [internal_id, other_id] {
+        assert_eq!(
+            app.get(&format!("/portal/kpis/{kpi}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&format!("/portal/kpis/{kpi}/history.csv"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // The staff pages of the same account are closed to the client.
+    for path in [
+        format!("/accounts/{id}"),
+        format!("/accounts/{id}/kpis/{shared_id}"),
+        format!("/accounts/{id}/as-client"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn at_stage_one_the_portal_shows_only_the_account_team() {
+    let mut app = TestApp::with_demo().await;
+    let id = lumiere(&app).await;
+    let mut kam = app.other_browser();
+    kam.login("kam.alice@boussole.example").await;
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/stage"),
+            &[("stage", "1"), ("reason", "Test du stade exploratoire")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let portal = app.login("client@lumiere-retail.example").await;
+    assert_eq!(portal.count("tr[data-kpi-code]"), 0);
+    assert_eq!(portal.count("#nothing-shared"), 1);
+    assert!(portal.count("#account-team li") >= 1);
+}
+
+#[tokio::test]
+async fn view_as_the_client_shows_exactly_what_the_client_sees() {
+    let app = TestApp::with_demo().await;
+    let id = lumiere(&app).await;
+    let mut client = app.other_browser();
+    let portal = client.login("client@lumiere-retail.example").await;
+    let mut kam = app.other_browser();
+    let full = kam.login("kam.alice@boussole.example").await;
+    assert!(full.count("tr") > 0);
+    let preview = kam.get(&format!("/accounts/{id}/as-client")).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.count("#preview-banner"), 1);
+    let codes = |p: &common::TestResponse| {
+        let doc = p.html();
+        let sel = scraper::Selector::parse("tr[data-kpi-code]").unwrap();
+        doc.select(&sel)
+            .map(|e| e.value().attr("data-kpi-code").unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&preview), codes(&portal));
+    assert_eq!(
+        preview.attr("#overall [data-score]", "data-score"),
+        portal.attr("#overall [data-score]", "data-score"),
+        "the same score, computed from shared KPIs only"
+    );
+    let mut bruno = app.other_browser();
+    bruno.login("kam.bruno@boussole.example").await;
+    assert_eq!(
+        bruno.get(&format!("/accounts/{id}/as-client")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -19,3 +19,6 @@ stage-history = History of stage changes
 stage-history-empty = The stage has not been changed yet.
 stage-restricted = KPIs restricted
 stage-change-button = Change the stage
+portal-view-as-client = View as the client
+portal-preview-banner = Preview: this is exactly what the client's users see.
+portal-preview-back = Back to the full scorecard

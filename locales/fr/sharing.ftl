@@ -19,3 +19,6 @@ stage-history = Historique des changements de stade
 stage-history-empty = Le stade n’a pas encore été changé.
 stage-restricted = Indicateurs restreints
 stage-change-button = Changer de stade
+portal-view-as-client = Voir comme le client
+portal-preview-banner = Aperçu : voici exactement ce que voient les utilisateurs du client.
+portal-preview-back = Revenir au tableau de bord complet

@@ -23,9 +23,15 @@ pub async fn export(
         .await?
         .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
-    let slug = account.slug.clone();
     let loaded = scorecard::load(&state.db, account, scorecard::as_of(month)).await?;
-    let board = Board::build(&loaded, month);
+    write(&ui, &Board::build(&loaded, month))
+}
+
+/// The board as CSV: shared by the staff export and the portal's (which builds its
+/// board from shared KPIs only).
+pub fn write(ui: &Ui, board: &Board) -> AppResult<CsvResponse> {
+    let slug = board.loaded.account.slug.clone();
+    let month = board.month;
     let t = |k: &str| ui.t(k);
     let mut out = Csv::new(&[
         t("kpi-universe"),

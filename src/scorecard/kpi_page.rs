@@ -60,6 +60,8 @@ pub struct ForecastView {
 pub struct KpiPage {
     pub ui: Ui,
     pub account: Account,
+    /// `/accounts/{id}` or `/portal`.
+    pub base: String,
     pub kpi: AccountKpi,
     pub name: String,
     pub description: String,
@@ -98,7 +100,7 @@ pub async fn page(
     ))
 }
 
-fn value_view(
+pub fn value_view(
     ui: &Ui,
     kpi: &AccountKpi,
     v: &ValueRow,
@@ -136,7 +138,7 @@ fn value_view(
     }
 }
 
-fn build(
+pub fn build(
     ui: Ui,
     account: Account,
     kpi: AccountKpi,
@@ -238,6 +240,7 @@ fn build(
         })
         .collect();
     KpiPage {
+        base: format!("/accounts/{}", account.id),
         name: kpi.name(locale).to_owned(),
         description: kpi.description(locale).to_owned(),
         target_text: fmt(kpi.target),
@@ -275,6 +278,12 @@ pub async fn csv(
     let kpi = kpis::find(&state.db, id, kpi_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    history_csv(&state, &ui, &kpi).await
+}
+
+/// Every value of one KPI as CSV (the caller has checked the user may see the KPI).
+pub async fn history_csv(state: &AppState, ui: &Ui, kpi: &AccountKpi) -> AppResult<CsvResponse> {
+    let id = kpi.account_id;
     let vals = values::for_kpi(&state.db, kpi.id).await?;
     let overrides = kpis::target_overrides(&state.db, id).await?;
     let mut out = Csv::new(&[
@@ -288,11 +297,11 @@ pub async fn csv(
         ui.t("col-updated"),
     ])?;
     for v in vals.iter() {
-        let view = value_view(&ui, &kpi, v, &overrides);
+        let view = value_view(ui, kpi, v, &overrides);
         out.row(&[
             view.period_code,
             v.value.to_string(),
-            kpis::target_for(&kpi, v.period, &overrides).to_string(),
+            kpis::target_for(kpi, v.period, &overrides).to_string(),
             view.rag_label,
             v.comment.clone(),
             v.source.clone(),

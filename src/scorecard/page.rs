@@ -84,12 +84,25 @@ pub struct ContributionView {
     pub to_label: String,
 }
 
+/// What the portal adds to the scorecard page (None on staff pages).
+pub struct PortalInfo {
+    pub team: Vec<crate::accounts::team::Member>,
+    /// A KAM looking at what the client sees.
+    pub preview: bool,
+}
+
 #[derive(Template)]
 #[template(path = "scorecard/page.html")]
 pub struct ScorecardPage {
     pub ui: Ui,
     pub account: Account,
     pub can_edit: bool,
+    /// Where this scorecard lives: `/accounts/{id}` or `/portal`.
+    pub base: String,
+    /// Where its KPI pages live (the staff pages in a preview).
+    pub kpi_base: String,
+    pub portal: Option<PortalInfo>,
+    pub nothing_shared: bool,
     pub month: String,
     pub month_label: String,
     pub prev_month: String,
@@ -368,7 +381,12 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         .map(|t| ui.datetime(&t))
         .unwrap_or_else(|| ui.t("never"));
     let current = scorecard::current_month();
+    let base = format!("/accounts/{}", board.loaded.account.id);
     ScorecardPage {
+        kpi_base: base.clone(),
+        base,
+        portal: None,
+        nothing_shared: false,
         month: board.month.code(),
         month_label: board.month.label(locale),
         prev_month: board.month.prev().code(),
