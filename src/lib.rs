@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod evaluation;
 pub mod forecast;
 pub mod health;
 pub mod i18n;

@@ -16,7 +16,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
-    accounts, auth, health, inbox, kpis, portal, portfolio, scorecard, sharing, users, values,
+    accounts, auth, evaluation, health, inbox, kpis, portal, portfolio, scorecard, sharing, users,
+    values,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -119,6 +120,16 @@ pub fn app(state: AppState) -> Router {
         .route("/portal/scorecard.csv", get(portal::csv))
         .route("/portal/kpis/{kpi_id}", get(portal::kpi))
         .route("/portal/kpis/{kpi_id}/history.csv", get(portal::kpi_csv))
+        .route(
+            "/portal/kpis/{kpi_id}/evaluate",
+            post(evaluation::client_evaluate),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/evaluate",
+            post(evaluation::supplier_evaluate),
+        )
+        .route("/evaluations", get(evaluation::queue::page))
+        .route("/evaluations.csv", get(evaluation::queue::csv))
         .route("/accounts/{id}/as-client", get(portal::preview))
         // Administration
         .route(

@@ -1,6 +1,7 @@
 //! The demo portfolio: a supplier's sales organisation with twelve accounts across
 //! industries and countries. Later features add their own demo data here.
 
+pub mod evaluation;
 pub mod scorecard;
 
 use chrono::NaiveDate;
@@ -306,6 +307,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
         }
     }
     scorecard::load(&mut tx).await?;
+    evaluation::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;
     Ok(())

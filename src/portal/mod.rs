@@ -82,6 +82,7 @@ pub async fn kpi(
     ClientUser(user): ClientUser,
     ui: Ui,
     Path(kpi_id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let account = own_account(&state, &user).await?;
     let kpi = kpis::find_shared(&state.db, account.id, kpi_id)
@@ -96,8 +97,22 @@ pub async fn kpi(
         .into_iter()
         .filter(|(id, _, _)| *id == kpi.id)
         .collect();
+    let evaluation = crate::evaluation::view(
+        &state.db,
+        &ui,
+        &account,
+        &kpi,
+        &vals,
+        q.period.as_deref(),
+        crate::evaluation::Viewer {
+            side: crate::evaluation::rules::Side::Client,
+            can_edit: false,
+        },
+    )
+    .await?;
     let mut page = kpi_page::build(ui, account, kpi, &vals, &history, &overrides, false);
     page.base = "/portal".into();
+    page.evaluation = evaluation;
     render_status(StatusCode::OK, &page)
 }
 

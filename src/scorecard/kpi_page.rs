@@ -1,7 +1,7 @@
 //! `/accounts/{id}/kpis/{kpi_id}`: one KPI's history, chart, forecast and changes.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use crate::accounts::{self, Account};
@@ -25,6 +25,8 @@ const CHART_PERIODS: usize = 24;
 const HORIZON: usize = 3;
 
 pub struct ValueView {
+    pub validation: &'static str,
+    pub validation_label: String,
     pub period_code: String,
     pub period_label: String,
     pub value_text: String,
@@ -60,6 +62,8 @@ pub struct ForecastView {
 pub struct KpiPage {
     pub ui: Ui,
     pub account: Account,
+    /// The client's verdict on one value and its thread (shared KPIs only).
+    pub evaluation: Option<crate::evaluation::EvaluationView>,
     /// `/accounts/{id}` or `/portal`.
     pub base: String,
     pub kpi: AccountKpi,
@@ -82,6 +86,7 @@ pub async fn page(
     AccountsUser(user): AccountsUser,
     ui: Ui,
     Path((id, kpi_id)): Path<(i64, i64)>,
+    Query(q): Query<crate::scorecard::page::PeriodQuery>,
 ) -> AppResult<Response> {
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
@@ -95,9 +100,22 @@ pub async fn page(
         kpis::target_overrides(&state.db, id),
     )?;
     let can_edit = accounts::can_edit(&user, &account) || kpi.owner_id == Some(user.id);
-    render(&build(
-        ui, account, kpi, &vals, &history, &overrides, can_edit,
-    ))
+    let evaluation = crate::evaluation::view(
+        &state.db,
+        &ui,
+        &account,
+        &kpi,
+        &vals,
+        q.period.as_deref(),
+        crate::evaluation::Viewer {
+            side: crate::evaluation::rules::Side::Supplier,
+            can_edit: accounts::can_edit(&user, &account),
+        },
+    )
+    .await?;
+    let mut page = build(ui, account, kpi, &vals, &history, &overrides, can_edit);
+    page.evaluation = evaluation;
+    render(&page)
 }
 
 pub fn value_view(
@@ -122,6 +140,12 @@ pub fn value_view(
         .unwrap_or(Rag::None);
     let period = Period::from_start(kpi.frequency, v.period);
     ValueView {
+        validation: if kpi.visibility == crate::domain::Visibility::Internal {
+            ""
+        } else {
+            v.validation.code()
+        },
+        validation_label: ui.t(v.validation.label_key()),
         period_code: period.map(|p| p.code()).unwrap_or_default(),
         period_label: period.map(|p| p.label(locale)).unwrap_or_default(),
         value_text: units::display(kpi.unit, v.value, locale),
@@ -240,6 +264,7 @@ pub fn build(
         })
         .collect();
     KpiPage {
+        evaluation: None,
         base: format!("/accounts/{}", account.id),
         name: kpi.name(locale).to_owned(),
         description: kpi.description(locale).to_owned(),

@@ -31,6 +31,9 @@ pub struct InlineError {
 
 pub struct RowView {
     pub id: i64,
+    /// The client's verdict on the latest value of a shared KPI ("" when internal).
+    pub validation: &'static str,
+    pub validation_label: String,
     pub code: String,
     pub name: String,
     pub description: String,
@@ -103,6 +106,8 @@ pub struct ScorecardPage {
     pub kpi_base: String,
     pub portal: Option<PortalInfo>,
     pub nothing_shared: bool,
+    /// Share of the shared KPIs' latest values validated by the client.
+    pub validated_text: Option<String>,
     pub month: String,
     pub month_label: String,
     pub prev_month: String,
@@ -162,7 +167,9 @@ pub async fn show(
     let can_edit = accounts::can_edit(user, &account);
     let loaded = scorecard::load(&state.db, account, scorecard::as_of(month)).await?;
     let board = Board::build(&loaded, month);
-    let page = build(ui, &board, can_edit, error);
+    let validated = crate::evaluation::validated_share(&state.db, loaded.account.id).await?;
+    let mut page = build(ui, &board, can_edit, error);
+    page.validated_text = validated.map(|v| format::percent(page.ui.locale, v, 0));
     render_status(status, &page)
 }
 
@@ -232,7 +239,23 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
     };
     let spark_label = format!("{} — {}", name, ui.t("spark-label"));
     let error_here = error.filter(|e| e.kpi_id == k.id);
+    let validation = match row.latest {
+        Some(v) if k.visibility != crate::domain::Visibility::Internal => v.validation,
+        _ => crate::evaluation::rules::Status::Awaiting,
+    };
+    let shared_with_value =
+        row.latest.is_some() && k.visibility != crate::domain::Visibility::Internal;
     RowView {
+        validation: if shared_with_value {
+            validation.code()
+        } else {
+            ""
+        },
+        validation_label: if shared_with_value {
+            ui.t(validation.label_key())
+        } else {
+            String::new()
+        },
         id: k.id,
         code: k.code.clone(),
         description: k.description(locale).to_owned(),
@@ -387,6 +410,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         base,
         portal: None,
         nothing_shared: false,
+        validated_text: None,
         month: board.month.code(),
         month_label: board.month.label(locale),
         prev_month: board.month.prev().code(),

@@ -15,6 +15,7 @@ use crate::kpis::AccountKpi;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct ValueRow {
+    pub value_id: i64,
     pub account_kpi_id: i64,
     pub period: NaiveDate,
     pub value: f64,
@@ -22,10 +23,12 @@ pub struct ValueRow {
     pub source: String,
     pub entered_by_name: Option<String>,
     pub version: i32,
+    /// The client's verdict on the value (meaningful for shared KPIs).
+    pub validation: crate::evaluation::rules::Status,
     pub updated_at: DateTime<Utc>,
 }
 
-const VALUE_COLUMNS: &str = "v.account_kpi_id, v.period, v.value::float8 AS value, v.comment, v.source, \
+const VALUE_COLUMNS: &str = "v.id AS value_id, v.validation, v.account_kpi_id, v.period, v.value::float8 AS value, v.comment, v.source, \
                              u.name AS entered_by_name, v.version, v.updated_at";
 
 /// Every value of an account's KPIs up to `until` (inclusive), in one query: the
@@ -184,7 +187,8 @@ pub async fn save(
                 return Ok(Saved::Unchanged);
             }
             sqlx::query(
-                "UPDATE kpi_values SET value = $3, comment = $4, source = $5, entered_by = $6, version = version + 1 \
+                "UPDATE kpi_values SET value = $3, comment = $4, source = $5, entered_by = $6, version = version + 1, \
+                        validation = 'awaiting', validation_at = NULL, validation_by = NULL \
                  WHERE account_kpi_id = $1 AND period = $2",
             )
             .bind(kpi.id)

@@ -118,6 +118,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         ],
         Role::Kam => &[
             ("/accounts", "nav-my-accounts"),
+            ("/evaluations", "nav-evaluations"),
             ("/portfolio", "nav-portfolio"),
             ("/inbox", "nav-inbox"),
         ],
