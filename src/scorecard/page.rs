@@ -31,6 +31,7 @@ pub struct InlineError {
 
 pub struct RowView {
     pub id: i64,
+    pub unit: &'static str,
     /// The client's verdict on the latest value of a shared KPI ("" when internal).
     pub validation: &'static str,
     pub validation_label: String,
@@ -246,6 +247,7 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
     let shared_with_value =
         row.latest.is_some() && k.visibility != crate::domain::Visibility::Internal;
     RowView {
+        unit: k.unit.code(),
         validation: if shared_with_value {
             validation.code()
         } else {
