@@ -124,6 +124,7 @@ pub fn app(state: AppState) -> Router {
             "/portal/kpis/{kpi_id}/evaluate",
             post(evaluation::client_evaluate),
         )
+        .route("/portal/kpis/{kpi_id}/values", post(portal::enter_value))
         .route(
             "/accounts/{id}/kpis/{kpi_id}/evaluate",
             post(evaluation::supplier_evaluate),

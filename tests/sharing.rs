@@ -317,3 +317,85 @@ async fn view_as_the_client_shows_exactly_what_the_client_sees() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn at_stage_four_the_client_enters_values_of_joint_kpis() {
+    let mut app = TestApp::with_demo().await;
+    let (kpi, unit): (i64, String) = sqlx::query_as(
+        "SELECT k.id, k.unit::text FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         WHERE a.slug = 'atelier-vernier' AND k.visibility = 'joint' AND k.frequency = 'quarterly' \
+           AND k.unit IN ('percent', 'score', 'count') ORDER BY k.id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("the stage-4 demo account has a joint KPI");
+    app.login("client@atelier-vernier.example").await;
+    let page = app.get(&format!("/portal/kpis/{kpi}")).await;
+    assert_eq!(page.count("#client-entry form"), 1, "{}", page.body);
+    let period = page.attr("#entry-period", "value").unwrap();
+    let good = if unit == "score" { "4,6" } else { "87" };
+
+    let r = app
+        .post_form(
+            &format!("/portal/kpis/{kpi}/values"),
+            &[("period", &period), ("value", "beaucoup")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.attr("#entry-value", "value").as_deref(), Some("beaucoup"));
+    let r = app
+        .post_form(
+            &format!("/portal/kpis/{kpi}/values"),
+            &[
+                ("period", &period),
+                ("value", good),
+                ("comment", "Relevé de notre équipe"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (source, by): (String, String) = sqlx::query_as(
+        "SELECT v.source, u.email::text FROM kpi_values v JOIN users u ON u.id = v.entered_by \
+         WHERE v.account_kpi_id = $1 AND v.period = to_date($2, 'YYYY-MM')",
+    )
+    .bind(kpi)
+    .bind(
+        boussole::period::Period::parse(boussole::domain::Frequency::Quarterly, &period)
+            .unwrap()
+            .start
+            .format("%Y-%m")
+            .to_string(),
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (source.as_str(), by.as_str()),
+        ("client", "client@atelier-vernier.example")
+    );
+
+    // At stage 3 there is no joint KPI and no entry: the form is absent and a POST is refused.
+    let mut lumiere = app.other_browser();
+    lumiere.login("client@lumiere-retail.example").await;
+    let shared: i64 = sqlx::query_scalar(
+        "SELECT k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         WHERE a.slug = 'lumiere-retail' AND k.visibility = 'shared' LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        lumiere
+            .get(&format!("/portal/kpis/{shared}"))
+            .await
+            .count("#client-entry"),
+        0
+    );
+    let r = lumiere
+        .post_form(
+            &format!("/portal/kpis/{shared}/values"),
+            &[("period", "2026-01"), ("value", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -22,3 +22,5 @@ stage-change-button = Change the stage
 portal-view-as-client = View as the client
 portal-preview-banner = Preview: this is exactly what the client's users see.
 portal-preview-back = Back to the full scorecard
+portal-enter-title = Enter a value
+portal-enter-intro = This KPI is joint: your team and ours both feed it. The value is recorded in your name.

@@ -22,3 +22,5 @@ stage-change-button = Changer de stade
 portal-view-as-client = Voir comme le client
 portal-preview-banner = Aperçu : voici exactement ce que voient les utilisateurs du client.
 portal-preview-back = Revenir au tableau de bord complet
+portal-enter-title = Saisir une valeur
+portal-enter-intro = Cet indicateur est commun : votre équipe et la nôtre l’alimentent. La valeur est enregistrée à votre nom.

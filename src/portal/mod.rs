@@ -12,14 +12,20 @@ use crate::auth::extract::{AccountsUser, ClientUser};
 use crate::error::{AppError, AppResult};
 use crate::kpis;
 use crate::period::Period;
+use crate::scorecard::kpi_page::ClientEntry;
 use crate::scorecard::page::{PeriodQuery, PortalInfo, month_from};
 use crate::scorecard::{self, Board, kpi_page};
+use crate::sharing;
 use crate::state::AppState;
 use crate::users::User;
 use crate::values;
+use crate::values::entry::{self, ValueForm};
+use crate::web::context::RequestCtx;
 use crate::web::csv::CsvResponse;
 use crate::web::layout::Ui;
 use crate::web::render_status;
+use crate::web::{flash, see_other};
+use axum::Form;
 
 /// The client user's account; a client without one (impossible by constraint) gets 404.
 async fn own_account(state: &AppState, user: &User) -> AppResult<Account> {
@@ -85,6 +91,28 @@ pub async fn kpi(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let account = own_account(&state, &user).await?;
+    kpi_view(
+        &state,
+        ui,
+        account,
+        kpi_id,
+        q.period.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The portal's KPI page; `entry` carries what the client typed when it was refused.
+async fn kpi_view(
+    state: &AppState,
+    ui: Ui,
+    account: Account,
+    kpi_id: i64,
+    period: Option<&str>,
+    entry: Option<ClientEntry>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let kpi = kpis::find_shared(&state.db, account.id, kpi_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,17 +131,93 @@ pub async fn kpi(
         &account,
         &kpi,
         &vals,
-        q.period.as_deref(),
+        period,
         crate::evaluation::Viewer {
             side: crate::evaluation::rules::Side::Client,
             can_edit: false,
         },
     )
     .await?;
+    let can_enter = sharing::client_can_enter_values(account.stage, kpi.visibility);
+    let default_period = Period::containing(kpi.frequency, chrono::Utc::now().date_naive())
+        .prev()
+        .code();
     let mut page = kpi_page::build(ui, account, kpi, &vals, &history, &overrides, false);
     page.base = "/portal".into();
     page.evaluation = evaluation;
-    render_status(StatusCode::OK, &page)
+    if can_enter {
+        page.client_entry = Some(entry.unwrap_or(ClientEntry {
+            period: default_period,
+            value: String::new(),
+            comment: String::new(),
+            error: None,
+        }));
+    }
+    render_status(status, &page)
+}
+
+/// `POST /portal/kpis/{kpi_id}/values`: at stage 4, client users enter values of
+/// joint KPIs themselves — one scorecard, fed by both sides.
+pub async fn enter_value(
+    State(state): State<AppState>,
+    ClientUser(user): ClientUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Path(kpi_id): Path<i64>,
+    Form(form): Form<ValueForm>,
+) -> AppResult<Response> {
+    let account = own_account(&state, &user).await?;
+    let kpi = kpis::find_shared(&state.db, account.id, kpi_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !sharing::client_can_enter_values(account.stage, kpi.visibility) {
+        return Err(AppError::Forbidden);
+    }
+    let refused = |ui: &Ui, key: &str| ClientEntry {
+        period: form.period.clone(),
+        value: form.value.clone(),
+        comment: form.comment.clone(),
+        error: Some(ui.t(key)),
+    };
+    let checked = match entry::check(&kpi, &form) {
+        Ok(c) => c,
+        Err((_, key)) => {
+            let e = refused(&ui, key);
+            return kpi_view(
+                &state,
+                ui,
+                account,
+                kpi_id,
+                None,
+                Some(e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let saved = values::save(
+        &mut tx,
+        &kpi,
+        &values::NewValue {
+            period: checked.period.start,
+            value: checked.value,
+            comment: &checked.comment,
+            source: "client",
+            expected_version: None,
+            check_version: false,
+        },
+        &ctx.actor(),
+    )
+    .await?;
+    tx.commit().await?;
+    let key = if saved == values::Saved::Unchanged {
+        "value-unchanged"
+    } else {
+        "value-saved"
+    };
+    flash::push(&ctx.session, flash::Kind::Success, key).await?;
+    Ok(see_other(&format!("/portal/kpis/{kpi_id}")))
 }
 
 pub async fn csv(

@@ -57,10 +57,19 @@ pub struct ForecastView {
     pub high: String,
 }
 
+/// A client user's value form on a joint KPI (stage 4 only).
+pub struct ClientEntry {
+    pub period: String,
+    pub value: String,
+    pub comment: String,
+    pub error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "scorecard/kpi.html")]
 pub struct KpiPage {
     pub ui: Ui,
+    pub client_entry: Option<ClientEntry>,
     pub account: Account,
     /// The client's verdict on one value and its thread (shared KPIs only).
     pub evaluation: Option<crate::evaluation::EvaluationView>,
@@ -264,6 +273,7 @@ pub fn build(
         })
         .collect();
     KpiPage {
+        client_entry: None,
         evaluation: None,
         base: format!("/accounts/{}", account.id),
         name: kpi.name(locale).to_owned(),
