@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -164,7 +164,7 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(60),
         ))
         .layer(CatchPanicLayer::custom(errors::panic_response))
-        .layer(from_fn(errors::render))
+        .layer(from_fn_with_state(state.clone(), errors::render))
         .layer(from_fn_with_state(state.clone(), context::middleware))
         .layer(sessions);
 

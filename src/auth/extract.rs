@@ -6,7 +6,6 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use crate::audit;
 use crate::authz::{self, Area};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -21,21 +20,8 @@ async fn require(parts: &mut Parts, state: &AppState, area: Area) -> Result<Arc<
     if authz::allows(user.role, area) {
         return Ok(user);
     }
-    refused(state, &ctx, parts.uri.path()).await?;
+    // Recorded in the audit trail by `web::errors::render`, like every refusal.
     Err(AppError::Forbidden)
-}
-
-/// Records a refused access. Also used by handlers that refuse with 404 to hide
-/// that something exists.
-pub async fn refused(state: &AppState, ctx: &RequestCtx, path: &str) -> Result<(), AppError> {
-    tracing::warn!(path, "access refused");
-    audit::record(
-        &state.db,
-        &ctx.actor(),
-        audit::Entry::new("security.access_refused").after(serde_json::json!({ "path": path })),
-    )
-    .await?;
-    Ok(())
 }
 
 macro_rules! area_extractor {

@@ -4,12 +4,14 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::audit;
 use crate::error::ErrorMarker;
+use crate::state::AppState;
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
 
@@ -22,8 +24,9 @@ struct ErrorPage {
     message: String,
 }
 
-pub async fn render(req: Request, next: Next) -> Response {
+pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let ctx = req.extensions().get::<RequestCtx>().cloned();
+    let method = req.method().as_str().to_owned();
     let json = wants_json(req.headers(), req.uri().path());
     let htmx = req.headers().contains_key("hx-request");
     let path = req.uri().path().to_owned();
@@ -40,6 +43,9 @@ pub async fn render(req: Request, next: Next) -> Response {
         return response;
     }
     let marker = response.extensions().get::<ErrorMarker>().copied();
+    if let (Some(m), Some(c)) = (marker, ctx.as_ref()) {
+        audit_refusal(&state, c, status, m.message_key, &method, &here).await;
+    }
     // A page that rendered itself (a form with errors, the login page) stays as is.
     if marker.is_none() && response.headers().contains_key(header::CONTENT_TYPE) {
         return response;
@@ -100,6 +106,32 @@ async fn page(
         ui,
     };
     page.render().ok()
+}
+
+/// Every refused access by a signed-in user — 403 for a page outside their role,
+/// 404 for something that does not exist *for them* (ids reveal nothing, but the
+/// attempt is on record) — goes to the audit trail, in one place so no handler
+/// can forget. CSRF refusals have their own audit row already.
+async fn audit_refusal(
+    state: &AppState,
+    ctx: &RequestCtx,
+    status: StatusCode,
+    key: &str,
+    method: &str,
+    path: &str,
+) {
+    let refused =
+        matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) && key != "error-csrf";
+    if !refused || ctx.user.is_none() {
+        return;
+    }
+    tracing::warn!(%status, path, "access refused");
+    let entry = audit::Entry::new("security.access_refused").after(serde_json::json!({
+        "method": method, "path": path, "status": status.as_u16(),
+    }));
+    if let Err(e) = audit::record(&state.db, &ctx.actor(), entry).await {
+        tracing::error!(error = %e, "could not audit a refused access");
+    }
 }
 
 fn keep_headers(h: &HeaderMap) -> HeaderMap {
