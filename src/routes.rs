@@ -79,6 +79,20 @@ pub fn app(state: AppState) -> Router {
                 )),
         )
         .route("/import/template.csv", get(values::import::template))
+        // Client users: invitations and revocation
+        .route("/accounts/{id}/clients", get(sharing::invitations::list))
+        .route(
+            "/accounts/{id}/clients/invite",
+            post(sharing::invitations::invite),
+        )
+        .route(
+            "/accounts/{id}/clients/{user_id}/revoke",
+            post(sharing::invitations::revoke),
+        )
+        .route(
+            "/invitation/{token}",
+            get(sharing::invitations::accept_page).post(sharing::invitations::accept),
+        )
         // Sharing: the KAM pyramid
         .route(
             "/accounts/{id}/stage",

@@ -211,6 +211,9 @@ enum Rule {
     /// `PortalKpi`, then the KPI joint and the account at stage 4 (403 otherwise):
     /// clients enter values of joint KPIs.
     PortalEntry,
+    /// An invitation link: with a token that was never issued, the same "not
+    /// valid" page (404) for anyone, signed in or not.
+    InvalidToken,
 }
 
 /// Every route of the app and its rule. `tests/isolation.rs` fails if
@@ -321,6 +324,15 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/admin/users", Rule::Area(Area::Admin)),
     ("GET", "/admin/users/new", Rule::Area(Area::Admin)),
     // Infrastructure
+    ("GET", "/accounts/{id}/clients", Rule::Editable),
+    ("POST", "/accounts/{id}/clients/invite", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/clients/{user_id}/revoke",
+        Rule::Editable,
+    ),
+    ("GET", "/invitation/{token}", Rule::InvalidToken),
+    ("POST", "/invitation/{token}", Rule::InvalidToken),
     ("GET", "/healthz", Rule::Public),
     ("GET", "/readyz", Rule::Public),
     ("GET", "/static/{*path}", Rule::Public),
@@ -443,6 +455,7 @@ fn expect(
 ) -> Expect {
     let area = match rule {
         Rule::Public => return Expect::Status(StatusCode::OK),
+        Rule::InvalidToken => return Expect::Status(StatusCode::NOT_FOUND),
         Rule::Root => return Expect::Redirect(who.kind.home().into()),
         Rule::LoginPage if who.kind == Kind::Anonymous => return Expect::Status(StatusCode::OK),
         Rule::LoginPage => return Expect::Redirect(who.kind.home().into()),
@@ -768,7 +781,7 @@ struct Case {
 /// account and its shared, internal and contributed KPIs, another account's KPI,
 /// and another account altogether.
 fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> Vec<Case> {
-    let known = ["{id}", "{kpi_id}", "{user_id}", "{*path}"];
+    let known = ["{id}", "{kpi_id}", "{user_id}", "{token}", "{*path}"];
     let mut rest = pattern.to_owned();
     for k in known {
         rest = rest.replace(k, "");
@@ -857,6 +870,7 @@ fn path_of(w: &World, c: &Case) -> String {
     }
     p.replace("{user_id}", &w.team_outsider.to_string())
         .replace("{*path}", "app.css")
+        .replace("{token}", &"0".repeat(64))
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

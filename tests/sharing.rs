@@ -399,3 +399,148 @@ async fn at_stage_four_the_client_enters_values_of_joint_kpis() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_invited_contact_sets_a_password_once_and_a_revoked_one_is_out_at_once() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let id = lumiere(&kam).await;
+    // A bad address is refused with the input kept.
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/clients/invite"),
+            &[("email", "pas-une-adresse"), ("name", "Lucie Marchand")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.attr("input[name=name]", "value").as_deref(),
+        Some("Lucie Marchand")
+    );
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/clients/invite"),
+            &[
+                ("email", "lucie.marchand@lumiere-retail.example"),
+                ("name", "Lucie Marchand"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let link = r.text("#invitation-link code");
+    let path = link
+        .split_once("/invitation/")
+        .map(|(_, t)| format!("/invitation/{t}"))
+        .unwrap();
+    let token = path.trim_start_matches("/invitation/");
+    assert_eq!(token.len(), 64, "256-bit token in hex");
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM invitations")
+        .fetch_one(&kam.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, token, "only a hash of the token is stored");
+
+    let mut lucie = kam.other_browser();
+    let page = lucie.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text("main").contains("Lumière Retail"));
+    let r = lucie
+        .post_form(
+            &path,
+            &[
+                ("password", "un mot de passe solide"),
+                ("confirm", "autre chose"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = lucie
+        .post_form(
+            &path,
+            &[
+                ("password", "un mot de passe solide"),
+                ("confirm", "un mot de passe solide"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/login"));
+    let r = lucie
+        .post_form(
+            "/login",
+            &[
+                ("email", "lucie.marchand@lumiere-retail.example"),
+                ("password", "un mot de passe solide"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/portal"));
+    assert_eq!(lucie.get("/portal").await.status, StatusCode::OK);
+
+    // Single use: the same link now says it is not valid, like an unknown one.
+    let mut again = kam.other_browser();
+    let used = again.get(&path).await;
+    let unknown = again.get(&format!("/invitation/{}", "f".repeat(64))).await;
+    assert_eq!(used.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        used.text("#invitation-invalid"),
+        unknown.text("#invitation-invalid")
+    );
+
+    // Expired links too.
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/clients/invite"),
+            &[("email", "tard@lumiere-retail.example"), ("name", "Tard")],
+        )
+        .await;
+    let late = r.text("#invitation-link code");
+    let late = format!("/invitation/{}", late.rsplit('/').next().unwrap());
+    sqlx::query("UPDATE invitations SET created_at = now() - interval '8 days', expires_at = now() - interval '1 day' WHERE email = 'tard@lumiere-retail.example'")
+        .execute(&kam.db)
+        .await
+        .unwrap();
+    assert_eq!(again.get(&late).await.status, StatusCode::NOT_FOUND);
+
+    // Revoking Lucie ends her open session immediately.
+    let lucie_id: i64 = sqlx::query_scalar(
+        "SELECT id FROM users WHERE email = 'lucie.marchand@lumiere-retail.example'",
+    )
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    let r = kam
+        .post_form(&format!("/accounts/{id}/clients/{lucie_id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        lucie.get("/portal").await.status,
+        StatusCode::SEE_OTHER,
+        "session ended"
+    );
+    // Her session (and its CSRF token) is gone: back on the login page first.
+    lucie.csrf = None;
+    let r = lucie
+        .post_form(
+            "/login",
+            &[
+                ("email", "lucie.marchand@lumiere-retail.example"),
+                ("password", "un mot de passe solide"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "cannot sign in again");
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'client.%' ORDER BY id")
+            .fetch_all(&kam.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "client.invited",
+            "client.joined",
+            "client.invited",
+            "client.revoked"
+        ]
+    );
+}

@@ -7,6 +7,7 @@
 //!    either side may propose targets.
 //! 4. Integrated — one joint scorecard: *joint* KPIs take values from the client too.
 
+pub mod invitations;
 pub mod stage;
 
 use crate::domain::Visibility;
