@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod evaluation;
+pub mod feed;
 pub mod forecast;
 pub mod health;
 pub mod i18n;

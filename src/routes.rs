@@ -16,8 +16,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
-    accounts, auth, evaluation, health, inbox, kpis, portal, portfolio, scorecard, sharing, users,
-    values,
+    accounts, auth, evaluation, feed, health, inbox, kpis, portal, portfolio, scorecard, sharing,
+    users, values,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -93,6 +93,11 @@ pub fn app(state: AppState) -> Router {
             "/invitation/{token}",
             get(sharing::invitations::accept_page).post(sharing::invitations::accept),
         )
+        // Keeping everyone informed
+        .route("/accounts/{id}/activity", get(feed::account))
+        .route("/portal/activity", get(feed::portal))
+        .route("/notifications", get(feed::notifications))
+        .route("/notifications/read", post(feed::mark_read))
         // Sharing: the KAM pyramid
         .route(
             "/accounts/{id}/stage",

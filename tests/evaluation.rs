@@ -127,6 +127,68 @@ async fn a_client_contests_with_a_proposal_and_the_kam_accepts_it() {
         Some("resolved")
     );
     assert!(portal_page.text("#thread").contains("Bien vu, corrigé"));
+    // Both feeds show the events; the KAM's notifications count the client's contest.
+    let kpi_name: String = sqlx::query_scalar("SELECT name_fr FROM account_kpis WHERE id = $1")
+        .bind(kpi)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let feed = kam.get(&format!("/accounts/{account}/activity")).await;
+    assert!(
+        feed.text("#feed")
+            .contains(&format!("a contesté {kpi_name}")),
+        "{}",
+        feed.text("#feed")
+    );
+    assert!(feed.text("#feed").contains(&format!(
+        "Alice Martin a accepté la proposition du client pour {kpi_name}"
+    )));
+    let client_feed = client.get("/portal/activity").await;
+    assert!(client_feed.text("#feed").contains(&format!(
+        "Alice Martin a accepté la proposition du client pour {kpi_name}"
+    )));
+    assert_eq!(
+        client.get("/portal").await.text("#unread-count"),
+        "2 non lues",
+        "the KAM's value change and acceptance"
+    );
+    let internal: Vec<String> = sqlx::query_scalar(
+        "SELECT name_fr FROM account_kpis WHERE account_id = $1 AND visibility = 'internal'",
+    )
+    .bind(account)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    // An internal KPI's change shows in the KAM's feed, never in the client's.
+    let internal_kpi: i64 = sqlx::query_scalar(
+        "SELECT id FROM account_kpis WHERE account_id = $1 AND visibility = 'internal' AND frequency = 'monthly' LIMIT 1",
+    )
+    .bind(account)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/kpis/{internal_kpi}/values"),
+            &[("period", "2019-01"), ("value", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let client_feed = client.get("/portal/activity").await;
+    let notifications = client.get("/notifications").await;
+    for name in &internal {
+        assert!(
+            !client_feed.body.contains(name.as_str()),
+            "internal KPI {name} in the client's feed"
+        );
+        assert!(
+            !notifications.body.contains(name.as_str()),
+            "internal KPI {name} in the client's notifications"
+        );
+    }
+    let r = client.post_form("/notifications/read", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(client.get("/portal").await.count("#unread-count"), 0);
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE account_id = $1 AND action LIKE 'kpi_value.%' ORDER BY id",
     )
@@ -139,7 +201,8 @@ async fn a_client_contests_with_a_proposal_and_the_kam_accepts_it() {
         [
             "kpi_value.contested",
             "kpi_value.updated",
-            "kpi_value.proposal_accepted"
+            "kpi_value.proposal_accepted",
+            "kpi_value.created",
         ]
     );
 }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::error::AppError;
 use crate::i18n::{Locale, format};
+use crate::state::AppState;
 use crate::users::{Role, User};
 use crate::web::context::RequestCtx;
 use crate::web::{csrf, flash};
@@ -28,6 +29,8 @@ pub struct Ui {
     /// Path and query of this page, to come back to after a language switch.
     pub here: String,
     pub nav: Vec<NavItem>,
+    /// Unread events for the notifications badge (KAMs and client users).
+    pub unread: i64,
 }
 
 impl Ui {
@@ -46,6 +49,7 @@ impl Ui {
             flashes,
             here,
             nav,
+            unread: 0,
         })
     }
 
@@ -89,17 +93,24 @@ impl Ui {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ui {
+impl FromRequestParts<AppState> for Ui {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let ctx = RequestCtx::from_request_parts(parts, state).await?;
         let here = parts
             .uri
             .path_and_query()
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        Ui::build(&ctx, parts.uri.path(), here).await
+        let mut ui = Ui::build(&ctx, parts.uri.path(), here).await?;
+        if let Some(user) = &ctx.user {
+            ui.unread = crate::feed::unread(&state.db, user).await?;
+        }
+        Ok(ui)
     }
 }
 
@@ -119,11 +130,15 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         Role::Kam => &[
             ("/accounts", "nav-my-accounts"),
             ("/evaluations", "nav-evaluations"),
+            ("/notifications", "nav-notifications"),
             ("/portfolio", "nav-portfolio"),
             ("/inbox", "nav-inbox"),
         ],
         Role::Contributor => &[("/inbox", "nav-inbox")],
-        Role::Client => &[("/portal", "nav-portal")],
+        Role::Client => &[
+            ("/portal", "nav-portal"),
+            ("/notifications", "nav-notifications"),
+        ],
     };
     items
         .iter()
