@@ -96,6 +96,12 @@ impl Account {
     }
 }
 
+/// The columns of `Account`, from `accounts a` with the owner's name.
+const ACCOUNT_SELECT: &str = "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.international, \
+     a.subsidiaries_present, a.tier, a.owner_id, u.name AS owner_name, a.stage, \
+     a.relationship_start, a.created_at, a.updated_at \
+     FROM accounts a LEFT JOIN users u ON u.id = a.owner_id";
+
 /// The account if `user` may see it: admins and directors see every account, a KAM
 /// the accounts they own or work on (account team). Anyone else: None, which the
 /// handlers answer with 404 so that ids reveal nothing.
@@ -109,14 +115,11 @@ pub async fn find_visible(
         return Ok(None);
     }
     sqlx::query_as(
-        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.international, \
-                a.subsidiaries_present, a.tier, a.owner_id, u.name AS owner_name, a.stage, \
-                a.relationship_start, a.created_at, a.updated_at \
-         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
-         WHERE a.id = $1 \
+        &format!(
+        "{ACCOUNT_SELECT} WHERE a.id = $1 \
            AND ($2 OR a.owner_id = $3 \
-                OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $3))",
-    )
+                OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $3))"
+    ))
     .bind(id)
     .bind(all)
     .bind(user.id)
@@ -127,15 +130,10 @@ pub async fn find_visible(
 /// An account by id with no visibility check: only for callers that authorised the
 /// user another way (a contributor who owns one of its KPIs).
 pub async fn find_unchecked(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Account>> {
-    sqlx::query_as(
-        "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.international, \
-                a.subsidiaries_present, a.tier, a.owner_id, u.name AS owner_name, a.stage, \
-                a.relationship_start, a.created_at, a.updated_at \
-         FROM accounts a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// Who may change an account's record, team and KPIs: admins, directors, its owner.

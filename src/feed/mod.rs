@@ -3,6 +3,7 @@
 //! about what it may see — for client users the filter is in SQL: events about
 //! shared KPIs of their own account, and stage changes (without the internal reason).
 
+use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -79,7 +80,7 @@ pub async fn events(
     } else {
         FEED_ACTIONS.to_vec()
     };
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT l.id, l.at, l.action, coalesce(u.name, l.actor_email) AS who, l.account_id, a.name AS account_name, \
                 k.id AS kpi_id, k.name_fr, k.name_en, k.frequency, \
                 CASE WHEN l.entity = 'kpi_value' THEN split_part(l.entity_id, ':', 2) END AS period, \
@@ -94,9 +95,9 @@ pub async fn events(
            AND ($1::bigint[] IS NULL OR l.account_id = ANY($1)) \
            AND l.action = ANY($2) \
            AND (NOT $3 OR l.action = 'account.stage_changed' \
-                OR (k.id IS NOT NULL AND k.visibility <> 'internal' AND a.stage >= 2)) \
-         ORDER BY l.id DESC LIMIT $4",
-    )
+                OR (k.id IS NOT NULL AND {CLIENT_SEES})) \
+         ORDER BY l.id DESC LIMIT $4"
+    ))
     .bind(accounts)
     .bind(&actions)
     .bind(client)
@@ -188,7 +189,7 @@ pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
     } else {
         FEED_ACTIONS.to_vec()
     };
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "SELECT count(*) FROM audit_log l \
          LEFT JOIN accounts a ON a.id = l.account_id \
          LEFT JOIN account_kpis k ON k.id = CASE \
@@ -197,8 +198,8 @@ pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
          WHERE l.account_id = ANY($1) AND l.action = ANY($2) AND l.at > $3 \
            AND l.actor_id IS DISTINCT FROM $4 \
            AND (NOT $5 OR l.action = 'account.stage_changed' \
-                OR (k.id IS NOT NULL AND k.visibility <> 'internal' AND a.stage >= 2))",
-    )
+                OR (k.id IS NOT NULL AND {CLIENT_SEES}))"
+    ))
     .bind(scope.unwrap_or_default())
     .bind(&actions)
     .bind(user_seen(db, user.id).await?)

@@ -6,6 +6,7 @@ pub mod settings;
 pub mod units;
 pub mod weights;
 
+use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
@@ -86,7 +87,7 @@ pub async fn shared_for_account(
     sqlx::query_as(&format!(
         "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
          JOIN accounts a ON a.id = k.account_id \
-         WHERE k.account_id = $1 AND k.visibility <> 'internal' AND a.stage >= 2 \
+         WHERE k.account_id = $1 AND {CLIENT_SEES} \
          ORDER BY k.universe, k.position, k.id"
     ))
     .bind(account_id)
@@ -103,7 +104,7 @@ pub async fn find_shared(
     sqlx::query_as(&format!(
         "SELECT {KPI_COLUMNS} FROM account_kpis k LEFT JOIN users o ON o.id = k.owner_id \
          JOIN accounts a ON a.id = k.account_id \
-         WHERE k.account_id = $1 AND k.id = $2 AND k.visibility <> 'internal' AND a.stage >= 2"
+         WHERE k.account_id = $1 AND k.id = $2 AND {CLIENT_SEES}"
     ))
     .bind(account_id)
     .bind(kpi_id)

@@ -5,6 +5,7 @@ pub mod csv_import;
 pub mod entry;
 pub mod import;
 
+use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -58,7 +59,7 @@ pub async fn shared_for_account(
     sqlx::query_as(&format!(
         "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \
          WHERE v.account_kpi_id IN (SELECT k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
-                                    WHERE k.account_id = $1 AND k.visibility <> 'internal' AND a.stage >= 2) \
+                                    WHERE k.account_id = $1 AND {CLIENT_SEES}) \
            AND v.period <= $2 \
          ORDER BY v.account_kpi_id, v.period"
     ))
