@@ -103,6 +103,10 @@ pub fn app(state: AppState) -> Router {
             "/accounts/{id}/stage",
             get(sharing::stage::show).post(sharing::stage::change),
         )
+        .route(
+            "/accounts/{id}/universes/{universe}/visibility",
+            post(sharing::universe::set),
+        )
         // KPI management
         .route("/accounts/{id}/kpis/new", get(kpis::add::new_page))
         .route("/accounts/{id}/kpis", post(kpis::add::create))
@@ -147,6 +151,22 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/accounts/{id}/kpis/{kpi_id}/evaluate",
             post(evaluation::supplier_evaluate),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/target-proposals",
+            post(sharing::targets::supplier_propose),
+        )
+        .route(
+            "/accounts/{id}/kpis/{kpi_id}/target-proposals/{proposal_id}",
+            post(sharing::targets::supplier_decide),
+        )
+        .route(
+            "/portal/kpis/{kpi_id}/target-proposals",
+            post(sharing::targets::client_propose),
+        )
+        .route(
+            "/portal/kpis/{kpi_id}/target-proposals/{proposal_id}",
+            post(sharing::targets::client_decide),
         )
         .route("/evaluations", get(evaluation::queue::page))
         .route("/evaluations.csv", get(evaluation::queue::csv))

@@ -211,6 +211,11 @@ enum Rule {
     /// `PortalKpi`, then the KPI joint and the account at stage 4 (403 otherwise):
     /// clients enter values of joint KPIs.
     PortalEntry,
+    /// `EditableSharedKpi`, then the account at stage 3 or more (403 otherwise):
+    /// targets are negotiated with the client from the cooperative stage.
+    EditableTargetKpi,
+    /// `PortalKpi`, then the account at stage 3 or more (403 otherwise).
+    PortalTarget,
     /// An invitation link: with a token that was never issued, the same "not
     /// valid" page (404) for anyone, signed in or not.
     InvalidToken,
@@ -316,6 +321,31 @@ const TABLE: &[(&str, &str, Rule)] = &[
         "POST",
         "/accounts/{id}/kpis/{kpi_id}/evaluate",
         Rule::EditableSharedKpi,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/kpis/{kpi_id}/target-proposals",
+        Rule::EditableTargetKpi,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/kpis/{kpi_id}/target-proposals/{proposal_id}",
+        Rule::EditableTargetKpi,
+    ),
+    (
+        "POST",
+        "/portal/kpis/{kpi_id}/target-proposals",
+        Rule::PortalTarget,
+    ),
+    (
+        "POST",
+        "/portal/kpis/{kpi_id}/target-proposals/{proposal_id}",
+        Rule::PortalTarget,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/universes/{universe}/visibility",
+        Rule::Editable,
     ),
     ("GET", "/evaluations", Rule::Area(Area::Accounts)),
     ("GET", "/evaluations.csv", Rule::Area(Area::Accounts)),
@@ -472,9 +502,10 @@ fn expect(
         | Rule::VisibleKpi
         | Rule::Editable
         | Rule::EditableKpi
-        | Rule::EditableSharedKpi => Area::Accounts,
+        | Rule::EditableSharedKpi
+        | Rule::EditableTargetKpi => Area::Accounts,
         Rule::ValueEntry => Area::Staff,
-        Rule::PortalKpi | Rule::PortalEntry => Area::Portal,
+        Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget => Area::Portal,
     };
     if who.kind == Kind::Anonymous {
         return Expect::Login;
@@ -490,19 +521,28 @@ fn expect(
         Rule::Visible | Rule::VisibleKpi if !visible(who, account()) => Expect::Hidden,
         Rule::VisibleKpi if !kpi_in_account() => Expect::Hidden,
         Rule::Visible | Rule::VisibleKpi => granted(method),
-        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi
+        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi | Rule::EditableTargetKpi
             if !visible(who, account()) =>
         {
             Expect::Hidden
         }
-        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi
+        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi | Rule::EditableTargetKpi
             if !editable(who, account()) =>
         {
             Expect::Status(StatusCode::FORBIDDEN)
         }
-        Rule::EditableKpi | Rule::EditableSharedKpi if !kpi_in_account() => Expect::Hidden,
-        Rule::EditableSharedKpi if kpi().visibility == "internal" => Expect::Hidden,
-        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi => granted(method),
+        Rule::EditableKpi | Rule::EditableSharedKpi | Rule::EditableTargetKpi
+            if !kpi_in_account() =>
+        {
+            Expect::Hidden
+        }
+        Rule::EditableSharedKpi | Rule::EditableTargetKpi if kpi().visibility == "internal" => {
+            Expect::Hidden
+        }
+        Rule::EditableTargetKpi if account().stage < 3 => Expect::Status(StatusCode::FORBIDDEN),
+        Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi | Rule::EditableTargetKpi => {
+            granted(method)
+        }
         Rule::ValueEntry => {
             let owns = kpi().owner_id == Some(who.id);
             if !kpi_in_account() || !(visible(who, account()) || owns) {
@@ -513,7 +553,7 @@ fn expect(
                 Expect::Status(StatusCode::FORBIDDEN)
             }
         }
-        Rule::PortalKpi | Rule::PortalEntry => {
+        Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget => {
             let k = kpi();
             let own = Some(k.account_id) == who.account_id;
             let stage = accounts
@@ -525,6 +565,8 @@ fn expect(
                 Expect::Hidden
             } else if matches!(rule, Rule::PortalEntry) && !(k.visibility == "joint" && stage >= 4)
             {
+                Expect::Status(StatusCode::FORBIDDEN)
+            } else if matches!(rule, Rule::PortalTarget) && stage < 3 {
                 Expect::Status(StatusCode::FORBIDDEN)
             } else {
                 granted(method)
@@ -785,7 +827,15 @@ struct Case {
 /// account and its shared, internal and contributed KPIs, another account's KPI,
 /// and another account altogether.
 fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> Vec<Case> {
-    let known = ["{id}", "{kpi_id}", "{user_id}", "{token}", "{*path}"];
+    let known = [
+        "{id}",
+        "{kpi_id}",
+        "{user_id}",
+        "{token}",
+        "{*path}",
+        "{proposal_id}",
+        "{universe}",
+    ];
     let mut rest = pattern.to_owned();
     for k in known {
         rest = rest.replace(k, "");
@@ -875,6 +925,8 @@ fn path_of(w: &World, c: &Case) -> String {
     p.replace("{user_id}", &w.team_outsider.to_string())
         .replace("{*path}", "app.css")
         .replace("{token}", &"0".repeat(64))
+        .replace("{proposal_id}", "0")
+        .replace("{universe}", "logistics")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

@@ -18,3 +18,7 @@ feed-account-kpi-updated = { $who } changed the settings of { $kpi }
 feed-kpi-target-set = { $who } set a target for { $kpi }
 feed-account-stage-changed = { $who } moved the relationship to stage { $stage }
 feed-client-joined = { $who } joined from the client's side
+feed-kpi-target-proposed = { $who } proposed a target for { $kpi }
+feed-kpi-target-agreed = { $who } agreed a target for { $kpi }
+feed-kpi-target-declined = { $who } declined a target proposed for { $kpi }
+feed-account-kpi-visibility-changed = { $who } changed how { $kpi } is shared with the client

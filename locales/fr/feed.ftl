@@ -18,3 +18,7 @@ feed-account-kpi-updated = { $who } a modifié le paramétrage de { $kpi }
 feed-kpi-target-set = { $who } a fixé un objectif pour { $kpi }
 feed-account-stage-changed = { $who } a fait passer la relation au stade { $stage }
 feed-client-joined = { $who } a rejoint l’espace côté client
+feed-kpi-target-proposed = { $who } a proposé un objectif pour { $kpi }
+feed-kpi-target-agreed = { $who } a convenu d'un objectif pour { $kpi }
+feed-kpi-target-declined = { $who } a refusé un objectif proposé pour { $kpi }
+feed-account-kpi-visibility-changed = { $who } a modifié le partage de { $kpi } avec le client

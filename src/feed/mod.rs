@@ -34,6 +34,10 @@ pub const FEED_ACTIONS: &[&str] = &[
     "account_kpi.created",
     "account_kpi.updated",
     "kpi_target.set",
+    "account_kpi.visibility_changed",
+    "kpi_target.proposed",
+    "kpi_target.agreed",
+    "kpi_target.declined",
     "account.stage_changed",
     "client.joined",
 ];
@@ -48,6 +52,10 @@ const CLIENT_ACTIONS: &[&str] = &[
     "kpi_value.kept",
     "kpi_value.commented",
     "kpi_target.set",
+    "account_kpi.visibility_changed",
+    "kpi_target.proposed",
+    "kpi_target.agreed",
+    "kpi_target.declined",
     "account.stage_changed",
 ];
 

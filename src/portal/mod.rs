@@ -98,19 +98,22 @@ pub async fn kpi(
         kpi_id,
         q.period.as_deref(),
         None,
+        None,
         StatusCode::OK,
     )
     .await
 }
 
 /// The portal's KPI page; `entry` carries what the client typed when it was refused.
-async fn kpi_view(
+#[allow(clippy::too_many_arguments)]
+pub async fn kpi_view(
     state: &AppState,
     ui: Ui,
     account: Account,
     kpi_id: i64,
     period: Option<&str>,
     entry: Option<ClientEntry>,
+    refused_target: Option<crate::scorecard::kpi_page::TargetRefusal>,
     status: StatusCode,
 ) -> AppResult<Response> {
     let kpi = kpis::find_shared(&state.db, account.id, kpi_id)
@@ -138,6 +141,16 @@ async fn kpi_view(
         },
     )
     .await?;
+    let targets = crate::sharing::targets::view(
+        &state.db,
+        &ui,
+        &account,
+        &kpi,
+        crate::evaluation::rules::Side::Client,
+        true,
+        refused_target,
+    )
+    .await?;
     let can_enter = sharing::client_can_enter_values(account.stage, kpi.visibility);
     let default_period = Period::containing(kpi.frequency, chrono::Utc::now().date_naive())
         .prev()
@@ -145,6 +158,7 @@ async fn kpi_view(
     let mut page = kpi_page::build(ui, account, kpi, &vals, &history, &overrides, false);
     page.base = "/portal".into();
     page.evaluation = evaluation;
+    page.targets = targets;
     if can_enter {
         page.client_entry = Some(entry.unwrap_or(ClientEntry {
             period: default_period,
@@ -190,6 +204,7 @@ pub async fn enter_value(
                 kpi_id,
                 None,
                 Some(e),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;

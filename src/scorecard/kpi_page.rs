@@ -13,11 +13,17 @@ use crate::i18n::format;
 use crate::kpis::{self, AccountKpi, units};
 use crate::period::Period;
 use crate::scoring::{self, Rag, Thresholds};
+use crate::sharing::targets::{self, TargetForm};
 use crate::state::AppState;
+use crate::users::User;
 use crate::values::{self, HistoryRow, ValueRow};
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
-use crate::web::render;
+use crate::web::render_status;
+use axum::http::StatusCode;
+
+/// A refused target proposal: what was typed, and (field, message) pairs.
+pub type TargetRefusal = (TargetForm, Vec<(&'static str, String)>);
 
 /// The chart shows this many periods of history.
 const CHART_PERIODS: usize = 24;
@@ -73,6 +79,8 @@ pub struct KpiPage {
     pub account: Account,
     /// The client's verdict on one value and its thread (shared KPIs only).
     pub evaluation: Option<crate::evaluation::EvaluationView>,
+    /// Targets agreed with the client (stage 3 and up, shared KPIs only).
+    pub targets: Option<targets::TargetsView>,
     /// `/accounts/{id}` or `/portal`.
     pub base: String,
     pub kpi: AccountKpi,
@@ -97,7 +105,30 @@ pub async fn page(
     Path((id, kpi_id)): Path<(i64, i64)>,
     Query(q): Query<crate::scorecard::page::PeriodQuery>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
+    show(
+        &state,
+        &user,
+        ui,
+        (id, kpi_id),
+        q.period.as_deref(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The internal KPI page; `refused` carries a target proposal that was refused,
+/// with its messages, so that the page comes back with the input kept.
+pub async fn show(
+    state: &AppState,
+    user: &User,
+    ui: Ui,
+    (id, kpi_id): (i64, i64),
+    period: Option<&str>,
+    refused: Option<TargetRefusal>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let kpi = kpis::find(&state.db, id, kpi_id)
@@ -108,23 +139,35 @@ pub async fn page(
         values::history(&state.db, kpi.id),
         kpis::target_overrides(&state.db, id),
     )?;
-    let can_edit = accounts::can_edit(&user, &account) || kpi.owner_id == Some(user.id);
+    let is_team = accounts::can_edit(user, &account);
+    let can_edit = is_team || kpi.owner_id == Some(user.id);
     let evaluation = crate::evaluation::view(
         &state.db,
         &ui,
         &account,
         &kpi,
         &vals,
-        q.period.as_deref(),
+        period,
         crate::evaluation::Viewer {
             side: crate::evaluation::rules::Side::Supplier,
-            can_edit: accounts::can_edit(&user, &account),
+            can_edit: is_team,
         },
+    )
+    .await?;
+    let targets = targets::view(
+        &state.db,
+        &ui,
+        &account,
+        &kpi,
+        crate::evaluation::rules::Side::Supplier,
+        is_team,
+        refused,
     )
     .await?;
     let mut page = build(ui, account, kpi, &vals, &history, &overrides, can_edit);
     page.evaluation = evaluation;
-    render(&page)
+    page.targets = targets;
+    render_status(status, &page)
 }
 
 pub fn value_view(
@@ -275,6 +318,7 @@ pub fn build(
     KpiPage {
         client_entry: None,
         evaluation: None,
+        targets: None,
         base: format!("/accounts/{}", account.id),
         name: kpi.name(locale).to_owned(),
         description: kpi.description(locale).to_owned(),

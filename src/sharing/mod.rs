@@ -9,6 +9,8 @@
 
 pub mod invitations;
 pub mod stage;
+pub mod targets;
+pub mod universe;
 
 use crate::domain::Visibility;
 

@@ -48,6 +48,9 @@ pub struct StagePage {
     pub error_field: &'static str,
     pub error: Option<String>,
     pub history: Vec<StageChange>,
+    pub universes: Vec<super::universe::UniverseSharing>,
+    /// The visibilities the current stage allows: (code, label).
+    pub visibilities: Vec<(&'static str, String)>,
 }
 
 async fn page(
@@ -78,6 +81,12 @@ async fn page(
             }
         })
         .collect();
+    let universes = super::universe::summary(&state.db, &ui, account.id).await?;
+    let visibilities = crate::domain::Visibility::ALL
+        .iter()
+        .filter(|v| sharing::allowed(account.stage, **v))
+        .map(|v| (v.code(), ui.t(&v.label_key())))
+        .collect();
     let (error_field, error) = match error {
         Some((field, key)) => (field, Some(ui.t(key))),
         None => ("", None),
@@ -90,6 +99,8 @@ async fn page(
         error_field,
         error,
         history,
+        universes,
+        visibilities,
     })
 }
 
