@@ -563,10 +563,10 @@ fn expect(
                 .unwrap_or(0);
             if !(own && k.visibility != "internal" && stage >= 2) {
                 Expect::Hidden
-            } else if matches!(rule, Rule::PortalEntry) && !(k.visibility == "joint" && stage >= 4)
+            } else if (matches!(rule, Rule::PortalEntry)
+                && !(k.visibility == "joint" && stage >= 4))
+                || (matches!(rule, Rule::PortalTarget) && stage < 3)
             {
-                Expect::Status(StatusCode::FORBIDDEN)
-            } else if matches!(rule, Rule::PortalTarget) && stage < 3 {
                 Expect::Status(StatusCode::FORBIDDEN)
             } else {
                 granted(method)
