@@ -88,6 +88,18 @@ pub struct ServeArgs {
     /// A session ends this many hours after login, used or not.
     #[arg(long, env = "BOUSSOLE_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
     pub session_max_hours: i64,
+    /// Where e-mail goes: smtp://user:pass@host:587 (STARTTLS), smtps://… (TLS), or
+    /// file:///path/to/dir (one .eml file per message, for a pickup directory).
+    /// Without it, invitation and survey links are shown to pass on by hand.
+    #[arg(long, env = "BOUSSOLE_MAIL_URL", value_name = "URL")]
+    pub mail_url: Option<String>,
+    /// Sender of Boussole's e-mails.
+    #[arg(
+        long,
+        env = "BOUSSOLE_MAIL_FROM",
+        default_value = "Boussole <no-reply@boussole.invalid>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Subcommand)]

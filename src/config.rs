@@ -21,6 +21,8 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
     pub data_dir: PathBuf,
+    pub mail_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Config {
@@ -38,6 +40,9 @@ impl Config {
                 "BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into(),
             );
         }
+        if let Some(url) = &serve.mail_url {
+            crate::mail::Mailer::from_url(url, &serve.mail_from)?;
+        }
         let https = serve
             .public_url
             .as_ref()
@@ -50,6 +55,8 @@ impl Config {
             session_idle_minutes: serve.session_idle_minutes,
             session_max_hours: serve.session_max_hours,
             data_dir: common.data_dir.clone(),
+            mail_url: serve.mail_url.clone(),
+            mail_from: serve.mail_from.clone(),
         })
     }
 
@@ -63,6 +70,8 @@ impl Config {
             session_idle_minutes: 120,
             session_max_hours: 12,
             data_dir: PathBuf::from("./data"),
+            mail_url: None,
+            mail_from: "Boussole <no-reply@boussole.invalid>".into(),
         }
     }
 

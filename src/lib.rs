@@ -22,6 +22,7 @@ pub mod health;
 pub mod i18n;
 pub mod inbox;
 pub mod kpis;
+pub mod mail;
 pub mod period;
 pub mod portal;
 pub mod portfolio;

@@ -5,18 +5,28 @@ use std::sync::Arc;
 use sqlx::PgPool;
 
 use crate::config::Config;
+use crate::mail::Mailer;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    /// None when no mail server is configured: links are shown to pass on.
+    pub mailer: Option<Arc<Mailer>>,
 }
 
 impl AppState {
     pub fn new(db: PgPool, config: Config) -> Self {
+        // The URL was checked when the configuration was built.
+        let mailer = config
+            .mail_url
+            .as_deref()
+            .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
+            .map(Arc::new);
         Self {
             db,
             config: Arc::new(config),
+            mailer,
         }
     }
 }

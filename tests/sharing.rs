@@ -544,3 +544,60 @@ async fn an_invited_contact_sets_a_password_once_and_a_revoked_one_is_out_at_onc
         ]
     );
 }
+
+#[tokio::test]
+async fn with_a_mail_server_configured_the_invitation_is_mailed_not_shown() {
+    let dir = std::env::temp_dir().join(format!("boussole-mail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut config = boussole::config::Config::for_tests();
+    config.mail_url = Some(format!("file://{}", dir.display()));
+    config.public_url = Some("https://boussole.example.com".parse().unwrap());
+    let mut kam = TestApp::with_demo_config(config).await;
+    kam.login("kam.alice@boussole.example").await;
+    let id = lumiere(&kam).await;
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/clients/invite"),
+            &[
+                ("email", "paul.girard@lumiere-retail.example"),
+                ("name", "Paul Girard"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.text("#invitation-mailed")
+            .contains("paul.girard@lumiere-retail.example")
+    );
+    assert_eq!(
+        r.count("#invitation-link"),
+        0,
+        "the link is not shown when mailed"
+    );
+    let mails: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        // Quoted-printable bodies wrap long lines with soft breaks ("=" at line end).
+        .map(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace("=\r\n", "")
+        })
+        .filter(|m| m.contains("paul.girard@lumiere-retail.example"))
+        .collect();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert!(mail.contains("Paul Girard"));
+    let start = mail
+        .find("https://boussole.example.com/invitation/")
+        .expect("the link is in the mail");
+    let token: String = mail[start + "https://boussole.example.com/invitation/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(token.len(), 64);
+    // The mailed link works.
+    let mut contact = kam.other_browser();
+    let page = contact.get(&format!("/invitation/{token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    std::fs::remove_dir_all(&dir).ok();
+}

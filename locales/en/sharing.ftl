@@ -75,3 +75,14 @@ universe-sharing-set = Set all to
 universe-sharing-apply = Apply
 universe-visibility-set = { $count } KPIs of { $universe } are now: { $visibility }.
 universe-visibility-beyond-stage = At stage { $stage }, KPIs can be at most: { $allowed }. Raise the stage first.
+invitation-mailed = Invitation e-mailed to
+invitation-mail-failed = The invitation exists, but the mail server refused the message. Pass this link on to your contact yourself:
+invitation-mail-subject = Your access to the shared scorecard
+invitation-mail-body = Hello { $name },
+
+    { $kam } invites you to see the scorecard your supplier shares with { $account }.
+    Choose your password here (the link works once, for { $days } days):
+
+    { $link }
+
+    If you were not expecting this message, you can ignore it.

@@ -75,3 +75,14 @@ universe-sharing-set = Tout passer en
 universe-sharing-apply = Appliquer
 universe-visibility-set = { $count } indicateurs de l'univers { $universe } sont désormais : { $visibility }.
 universe-visibility-beyond-stage = Au stade { $stage }, un indicateur peut être au plus : { $allowed }. Relevez d'abord le stade.
+invitation-mailed = Invitation envoyée par e-mail à
+invitation-mail-failed = L'invitation existe, mais le serveur de messagerie a refusé le message. Transmettez vous-même ce lien à votre contact :
+invitation-mail-subject = Votre accès au tableau de bord partagé
+invitation-mail-body = Bonjour { $name },
+
+    { $kam } vous invite à consulter le tableau de bord que votre fournisseur partage avec { $account }.
+    Choisissez votre mot de passe ici (le lien ne sert qu'une fois, pendant { $days } jours) :
+
+    { $link }
+
+    Si vous n'attendiez pas ce message, vous pouvez l'ignorer.

@@ -67,6 +67,10 @@ pub struct ClientsPage {
     pub error: Option<String>,
     /// The link just created, shown once to pass on.
     pub link: Option<String>,
+    /// The address the invitation was mailed to.
+    pub mailed_to: Option<String>,
+    /// A mail server is configured but refused the message.
+    pub mail_failed: bool,
 }
 
 async fn page(state: &AppState, ui: Ui, account: Account) -> AppResult<ClientsPage> {
@@ -95,6 +99,8 @@ async fn page(state: &AppState, ui: Ui, account: Account) -> AppResult<ClientsPa
         error_field: "",
         error: None,
         link: None,
+        mailed_to: None,
+        mail_failed: false,
     })
 }
 
@@ -186,8 +192,43 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
+    let link = format!("{}/invitation/{token}", site(&state, &headers));
+    let mailed = match &state.mailer {
+        Some(mailer) => {
+            let body = ui.locale.t_args(
+                "invitation-mail-body",
+                &[
+                    ("name", name.clone().into()),
+                    ("kam", user.name.clone().into()),
+                    ("account", account.name.clone().into()),
+                    ("link", link.clone().into()),
+                    ("days", (VALID_DAYS as i64).into()),
+                ],
+            );
+            let mail = crate::mail::Mail {
+                to_name: &name,
+                to_email: &email,
+                subject: &ui.t("invitation-mail-subject"),
+                body: &body,
+            };
+            match mailer.send(&mail).await {
+                Ok(()) => true,
+                Err(e) => {
+                    // The invitation exists; the KAM gets the link to pass on instead.
+                    tracing::warn!(error = %e, "invitation e-mail not sent");
+                    false
+                }
+            }
+        }
+        None => false,
+    };
     let mut p = page(&state, ui, account).await?;
-    p.link = Some(format!("{}/invitation/{token}", site(&state, &headers)));
+    if mailed {
+        p.mailed_to = Some(email);
+    } else {
+        p.mail_failed = state.mailer.is_some();
+        p.link = Some(link);
+    }
     render(&p)
 }
 

@@ -262,6 +262,13 @@ impl TestApp {
         app
     }
 
+    /// The demo data on an app with its own configuration.
+    pub async fn with_demo_config(config: Config) -> Self {
+        let app = Self::with_config(config).await;
+        boussole::demo::load(&app.db).await.expect("demo loads");
+        app
+    }
+
     /// Another browser on the same app and database (no cookies).
     pub fn other_browser(&self) -> Self {
         Self {
