@@ -202,7 +202,7 @@ pub async fn invite(
                     ("kam", user.name.clone().into()),
                     ("account", account.name.clone().into()),
                     ("link", link.clone().into()),
-                    ("days", (VALID_DAYS as i64).into()),
+                    ("days", VALID_DAYS.into()),
                 ],
             );
             let mail = crate::mail::Mail {
