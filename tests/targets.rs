@@ -8,6 +8,11 @@ use common::TestApp;
 
 /// A shared monthly percent KPI of the account with this slug: (account id, KPI id).
 async fn shared_kpi(app: &TestApp, slug: &str) -> (i64, i64) {
+    // Start from a clean table: the demo has proposals of its own.
+    sqlx::query("DELETE FROM target_proposals")
+        .execute(&app.db)
+        .await
+        .unwrap();
     sqlx::query_as(
         "SELECT a.id, k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
          WHERE a.slug = $1 AND k.visibility = 'shared' AND k.unit = 'percent' \
@@ -133,7 +138,7 @@ async fn a_target_proposed_by_the_client_applies_once_the_kam_accepts() {
             || feed.text("main").contains("a proposé un objectif")
     );
     let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_log WHERE action LIKE 'kpi_target.%' ORDER BY id",
+        "SELECT action FROM audit_log WHERE action LIKE 'kpi_target.%' AND at > now() - interval '1 hour' ORDER BY id",
     )
     .fetch_all(&app.db)
     .await
@@ -282,4 +287,49 @@ async fn a_whole_universe_is_shared_at_once_within_what_the_stage_allows() {
         "{}",
         portal.text("main")
     );
+}
+
+#[tokio::test]
+async fn the_demo_feeds_tell_the_story_of_each_side() {
+    let app = TestApp::with_demo().await;
+    let mut client = app.other_browser();
+    client.login("client@lumiere-retail.example").await;
+    let feed = client.get("/portal/activity").await;
+    assert!(feed.count("#feed li") >= 10, "{}", feed.text("main"));
+    let text = feed.text("#feed");
+    assert!(text.contains("au stade 3"), "{text}");
+    assert!(text.contains("a contesté"), "{text}");
+    assert!(text.contains("a proposé un objectif"), "{text}");
+    // Never the internal reason of a stage change, nor an internal KPI's name.
+    assert!(!text.contains("Comité de pilotage"));
+    let internal: Vec<String> = sqlx::query_scalar(
+        "SELECT k.name_fr FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         WHERE a.slug = 'lumiere-retail' AND k.visibility = 'internal'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    for name in internal {
+        assert!(
+            !text.contains(&name),
+            "internal KPI {name} in the client's feed"
+        );
+    }
+    // The client sees the open target proposal, ready for the KAM to answer.
+    let mut kam = app.other_browser();
+    kam.login("kam.alice@boussole.example").await;
+    let (account, kpi): (i64, i64) = sqlx::query_as(
+        "SELECT k.account_id, k.id FROM target_proposals p JOIN account_kpis k ON k.id = p.account_kpi_id \
+         JOIN accounts a ON a.id = k.account_id WHERE a.slug = 'lumiere-retail' AND p.status = 'open'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let page = kam.get(&format!("/accounts/{account}/kpis/{kpi}")).await;
+    assert_eq!(
+        page.count("#target-proposals tr[data-status='open'] button"),
+        2
+    );
+    let notifications = kam.get("/notifications").await;
+    assert!(notifications.count("#feed li") >= 10);
 }

@@ -1,7 +1,8 @@
 //! The demo portfolio: a supplier's sales organisation with twelve accounts across
 //! industries and countries. Later features add their own demo data here.
 
-pub mod evaluation;
+mod activity;
+mod evaluation;
 pub mod scorecard;
 
 use chrono::NaiveDate;
@@ -308,6 +309,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     }
     scorecard::load(&mut tx).await?;
     evaluation::load(&mut tx).await?;
+    activity::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;
     Ok(())
