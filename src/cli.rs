@@ -57,6 +57,26 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Voice of the customer tools (no database needed).
+    #[command(subcommand)]
+    Voc(VocCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VocCommand {
+    /// Read one text per line on standard input; write one JSON object per line on
+    /// standard output: {"language","score","label","themes"}.
+    Analyze,
+    /// Measure the analyser on a labelled set (tab-separated: lang, label, themes,
+    /// text; default: the set shipped with Boussole) and print its accuracy.
+    Evaluate {
+        /// A labelled file of your own instead of the shipped one.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        /// Also list the misclassified sentences of the tuning half.
+        #[arg(long)]
+        dev_errors: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

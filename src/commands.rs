@@ -46,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Voc(cmd) => crate::voc::cli::run(cmd),
         Command::User(cmd) => {
             let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
             let result = user_command(&database.pool, cmd).await;

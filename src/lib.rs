@@ -33,6 +33,7 @@ pub mod sharing;
 pub mod state;
 pub mod users;
 pub mod values;
+pub mod voc;
 pub mod web;
 
 pub use routes::app;

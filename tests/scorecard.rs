@@ -281,7 +281,7 @@ async fn entering_a_value_moves_status_scores_and_explanation_and_is_kept_in_his
     assert!(latest_change.contains("3 h 3,5 h"), "{latest_change}");
     assert!(latest_change.contains("Nouvelle astreinte"));
     let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'kpi_value.%'")
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action LIKE 'kpi_value.%' AND at > now() - interval '1 hour'")
             .fetch_one(&c.app.db)
             .await
             .unwrap();

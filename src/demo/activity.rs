@@ -67,7 +67,7 @@ pub async fn load(tx: &mut PgConnection) -> anyhow::Result<()> {
          SELECT v.validation_at, v.validation_by, 'kpi_value.validated', 'kpi_value', k.id || ':' || v.period, \
                 k.account_id, jsonb_build_object('validation', 'validated') \
          FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
-         WHERE v.validation = 'validated' AND v.validation_at > now() - interval '3 months' \
+         WHERE v.validation = 'validated' AND v.validation_at BETWEEN now() - interval '3 months' AND now() \
          ORDER BY v.validation_at",
     )
     .execute(&mut *tx)
