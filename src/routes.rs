@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
     accounts, auth, evaluation, feed, health, inbox, kpis, portal, portfolio, scorecard, sharing,
-    users, values,
+    users, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -171,6 +171,37 @@ pub fn app(state: AppState) -> Router {
         .route("/evaluations", get(evaluation::queue::page))
         .route("/evaluations.csv", get(evaluation::queue::csv))
         .route("/accounts/{id}/as-client", get(portal::preview))
+        // Voice of the customer
+        .route("/voc", get(voc::overview::show))
+        .route(
+            "/accounts/{id}/contacts",
+            get(voc::contacts::list).post(voc::contacts::create),
+        )
+        .route("/accounts/{id}/contacts.csv", get(voc::contacts::csv))
+        .route(
+            "/accounts/{id}/contacts/{contact_id}",
+            post(voc::contacts::update),
+        )
+        .route(
+            "/accounts/{id}/surveys",
+            get(voc::campaigns::list).post(voc::campaigns::send),
+        )
+        .route("/accounts/{id}/voc", get(voc::page::show))
+        .route("/accounts/{id}/voc.csv", get(voc::page::csv))
+        .route("/accounts/{id}/feedback", post(voc::page::add_note))
+        .route(
+            "/accounts/{id}/voc/verbatims/{verbatim_id}",
+            post(voc::page::correct),
+        )
+        .route(
+            "/survey/{token}",
+            get(voc::answer::public_form).post(voc::answer::public_answer),
+        )
+        .route("/portal/voc", get(voc::overview::portal))
+        .route(
+            "/portal/surveys/{link_id}",
+            get(voc::answer::portal_form).post(voc::answer::portal_answer),
+        )
         // Administration
         .route(
             "/admin/users",

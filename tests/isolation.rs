@@ -216,6 +216,8 @@ enum Rule {
     EditableTargetKpi,
     /// `PortalKpi`, then the account at stage 3 or more (403 otherwise).
     PortalTarget,
+    /// A client user's own survey link: `0` is nobody's, so 404 in the portal area.
+    PortalSurvey,
     /// An invitation link: with a token that was never issued, the same "not
     /// valid" page (404) for anyone, signed in or not.
     InvalidToken,
@@ -349,6 +351,31 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ),
     ("GET", "/evaluations", Rule::Area(Area::Accounts)),
     ("GET", "/evaluations.csv", Rule::Area(Area::Accounts)),
+    // Voice of the customer
+    ("GET", "/voc", Rule::Area(Area::Accounts)),
+    ("GET", "/accounts/{id}/contacts", Rule::Visible),
+    ("POST", "/accounts/{id}/contacts", Rule::Editable),
+    ("GET", "/accounts/{id}/contacts.csv", Rule::Visible),
+    (
+        "POST",
+        "/accounts/{id}/contacts/{contact_id}",
+        Rule::Editable,
+    ),
+    ("GET", "/accounts/{id}/surveys", Rule::Visible),
+    ("POST", "/accounts/{id}/surveys", Rule::Editable),
+    ("GET", "/accounts/{id}/voc", Rule::Visible),
+    ("GET", "/accounts/{id}/voc.csv", Rule::Visible),
+    ("POST", "/accounts/{id}/feedback", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/voc/verbatims/{verbatim_id}",
+        Rule::Editable,
+    ),
+    ("GET", "/survey/{token}", Rule::InvalidToken),
+    ("POST", "/survey/{token}", Rule::InvalidToken),
+    ("GET", "/portal/voc", Rule::Area(Area::Portal)),
+    ("GET", "/portal/surveys/{link_id}", Rule::PortalSurvey),
+    ("POST", "/portal/surveys/{link_id}", Rule::PortalSurvey),
     // Administration
     ("GET", "/admin/users", Rule::Area(Area::Admin)),
     ("POST", "/admin/users", Rule::Area(Area::Admin)),
@@ -505,7 +532,9 @@ fn expect(
         | Rule::EditableSharedKpi
         | Rule::EditableTargetKpi => Area::Accounts,
         Rule::ValueEntry => Area::Staff,
-        Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget => Area::Portal,
+        Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget | Rule::PortalSurvey => {
+            Area::Portal
+        }
     };
     if who.kind == Kind::Anonymous {
         return Expect::Login;
@@ -572,6 +601,7 @@ fn expect(
                 granted(method)
             }
         }
+        Rule::PortalSurvey => Expect::Hidden,
         _ => unreachable!("{rule:?}"),
     }
 }
@@ -835,6 +865,9 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{*path}",
         "{proposal_id}",
         "{universe}",
+        "{contact_id}",
+        "{verbatim_id}",
+        "{link_id}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -927,6 +960,9 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{token}", &"0".repeat(64))
         .replace("{proposal_id}", "0")
         .replace("{universe}", "logistics")
+        .replace("{verbatim_id}", "0")
+        .replace("{contact_id}", "0")
+        .replace("{link_id}", "0")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

@@ -160,3 +160,4 @@ teamfunction-rnd = R&D
 teamfunction-legal = Legal
 teamfunction-management = Management
 accounts-new-button = New account
+date-invalid = Enter a date like 2026-11-23.

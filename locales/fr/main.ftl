@@ -160,3 +160,4 @@ teamfunction-rnd = R&D
 teamfunction-legal = Juridique
 teamfunction-management = Direction
 accounts-new-button = Nouveau compte
+date-invalid = Saisissez une date comme 2026-11-23.

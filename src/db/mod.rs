@@ -115,6 +115,7 @@ pub async fn pool(opts: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
 /// Applies our migrations and the session store's table.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
+    crate::voc::store::seed_themes(pool).await?;
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()
         .await?;

@@ -4,6 +4,8 @@
 mod activity;
 mod evaluation;
 pub mod scorecard;
+mod voc;
+mod voc_texts;
 
 use chrono::NaiveDate;
 use sqlx::PgPool;
@@ -310,6 +312,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     scorecard::load(&mut tx).await?;
     evaluation::load(&mut tx).await?;
     activity::load(&mut tx).await?;
+    voc::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;
     Ok(())

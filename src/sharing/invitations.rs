@@ -28,13 +28,13 @@ use crate::web::{flash, render, render_status, see_other};
 pub const VALID_DAYS: i64 = 7;
 
 /// 32 random bytes: 256 bits, well above the 128 the link needs to be unguessable.
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
 
-fn hash(token: &str) -> String {
+pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -126,17 +126,20 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         Role::Director => &[
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
+            ("/voc", "nav-voc"),
         ],
         Role::Kam => &[
             ("/accounts", "nav-my-accounts"),
             ("/evaluations", "nav-evaluations"),
             ("/notifications", "nav-notifications"),
             ("/portfolio", "nav-portfolio"),
+            ("/voc", "nav-voc"),
             ("/inbox", "nav-inbox"),
         ],
         Role::Contributor => &[("/inbox", "nav-inbox")],
         Role::Client => &[
             ("/portal", "nav-portal"),
+            ("/portal/voc", "nav-portal-voc"),
             ("/notifications", "nav-notifications"),
         ],
     };

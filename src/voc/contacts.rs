@@ -1,0 +1,525 @@
+//! Contacts per account: a light relationship map (influence, attitude, our
+//! counterpart) and the network depth computed from it — contacts engaged in the
+//! last six months (met, answered a survey, or gave feedback) and functions covered.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::PgExecutor;
+
+use super::network::{self, Attitude, Depth, Influence};
+use crate::accounts::{self, Account, form::editable};
+use crate::audit;
+use crate::auth::extract::AccountsUser;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::context::RequestCtx;
+use crate::web::csv::{Csv, CsvResponse};
+use crate::web::layout::Ui;
+use crate::web::{flash, render, render_status, see_other};
+
+pub const FUNCTIONS: &[&str] = &[
+    "purchasing",
+    "supply_chain",
+    "quality",
+    "finance",
+    "marketing",
+    "it",
+    "operations",
+    "management",
+    "r_and_d",
+    "sales",
+];
+pub const INFLUENCES: &[&str] = &["decision_maker", "influencer", "user"];
+pub const ATTITUDES: &[&str] = &["champion", "supporter", "neutral", "detractor"];
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub function: String,
+    pub email: Option<String>,
+    pub influence: String,
+    pub attitude: String,
+    pub counterpart_id: Option<i64>,
+    pub counterpart: Option<String>,
+    pub last_met_on: Option<NaiveDate>,
+    pub language: String,
+    /// The latest of: met, answered a survey, gave feedback.
+    pub last_engaged: Option<NaiveDate>,
+}
+
+pub async fn for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<Vec<ContactRow>> {
+    sqlx::query_as(
+        "SELECT c.id, c.name, c.title, c.function, c.email, c.influence, c.attitude, c.counterpart_id, \
+                u.name AS counterpart, c.last_met_on, c.language, \
+                greatest(c.last_met_on, \
+                         (SELECT max(r.answered_at)::date FROM survey_responses r WHERE r.contact_id = c.id), \
+                         (SELECT max(n.said_on) FROM feedback_notes n WHERE n.contact_id = c.id)) AS last_engaged \
+         FROM contacts c LEFT JOIN users u ON u.id = c.counterpart_id \
+         WHERE c.account_id = $1 ORDER BY lower(c.name)",
+    )
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+fn influence(s: &str) -> Influence {
+    match s {
+        "decision_maker" => Influence::DecisionMaker,
+        "influencer" => Influence::Influencer,
+        _ => Influence::User,
+    }
+}
+
+fn attitude(s: &str) -> Attitude {
+    match s {
+        "champion" => Attitude::Champion,
+        "supporter" => Attitude::Supporter,
+        "detractor" => Attitude::Detractor,
+        _ => Attitude::Neutral,
+    }
+}
+
+pub fn depth_of(rows: &[ContactRow], day: NaiveDate) -> Depth {
+    let contacts: Vec<network::Contact> = rows
+        .iter()
+        .map(|c| network::Contact {
+            id: c.id,
+            function: c.function.clone(),
+            influence: influence(&c.influence),
+            attitude: attitude(&c.attitude),
+            // Engagement after `day` did not exist yet on that day.
+            last_engaged: c.last_engaged.filter(|d| *d <= day),
+        })
+        .collect();
+    network::depth(&contacts, day)
+}
+
+/// The network depth of an account as it stood on `day`.
+pub async fn depth_at(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    day: NaiveDate,
+) -> sqlx::Result<Depth> {
+    Ok(depth_of(&for_account(db, account_id).await?, day))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub function: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub influence: String,
+    #[serde(default)]
+    pub attitude: String,
+    #[serde(default)]
+    pub counterpart_id: String,
+    #[serde(default)]
+    pub last_met_on: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+impl ContactForm {
+    fn from_row(c: &ContactRow) -> Self {
+        Self {
+            name: c.name.clone(),
+            title: c.title.clone(),
+            function: c.function.clone(),
+            email: c.email.clone().unwrap_or_default(),
+            influence: c.influence.clone(),
+            attitude: c.attitude.clone(),
+            counterpart_id: c.counterpart_id.map(|i| i.to_string()).unwrap_or_default(),
+            last_met_on: c.last_met_on.map(|d| d.to_string()).unwrap_or_default(),
+            language: c.language.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Checked {
+    name: String,
+    title: String,
+    function: String,
+    email: Option<String>,
+    influence: String,
+    attitude: String,
+    counterpart_id: Option<i64>,
+    last_met_on: Option<NaiveDate>,
+    language: String,
+}
+
+type Errors = Vec<(&'static str, &'static str)>;
+
+fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Checked, Errors> {
+    let mut errors: Errors = Vec::new();
+    let name = f.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(("name", "field-required"));
+    } else if name.chars().count() > 200 {
+        errors.push(("name", "field-too-long"));
+    }
+    if f.title.chars().count() > 200 {
+        errors.push(("title", "field-too-long"));
+    }
+    if !FUNCTIONS.contains(&f.function.as_str()) {
+        errors.push(("function", "kpi-choose-from-list"));
+    }
+    let email = f.email.trim().to_lowercase();
+    let email = if email.is_empty() {
+        None
+    } else if email.split_once('@').is_some_and(|(a, b)| {
+        !a.is_empty() && b.contains('.') && !email.contains(char::is_whitespace)
+    }) {
+        Some(email)
+    } else {
+        errors.push(("email", "email-invalid"));
+        None
+    };
+    if !INFLUENCES.contains(&f.influence.as_str()) {
+        errors.push(("influence", "kpi-choose-from-list"));
+    }
+    if !ATTITUDES.contains(&f.attitude.as_str()) {
+        errors.push(("attitude", "kpi-choose-from-list"));
+    }
+    let counterpart_id = match f.counterpart_id.trim() {
+        "" => None,
+        s => match s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| team.iter().any(|(t, _)| t == id))
+        {
+            Some(id) => Some(id),
+            None => {
+                errors.push(("counterpart_id", "kpi-choose-from-list"));
+                None
+            }
+        },
+    };
+    let last_met_on = match f.last_met_on.trim() {
+        "" => None,
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d <= today => Some(d),
+            Ok(_) => {
+                errors.push(("last_met_on", "contact-met-in-future"));
+                None
+            }
+            Err(_) => {
+                errors.push(("last_met_on", "date-invalid"));
+                None
+            }
+        },
+    };
+    let language = if f.language == "en" { "en" } else { "fr" }.to_owned();
+    if errors.is_empty() {
+        Ok(Checked {
+            name,
+            title: f.title.trim().to_owned(),
+            function: f.function.clone(),
+            email,
+            influence: f.influence.clone(),
+            attitude: f.attitude.clone(),
+            counterpart_id,
+            last_met_on,
+            language,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+pub struct ContactView {
+    pub row: ContactRow,
+    pub engaged: bool,
+    pub last_engaged: String,
+}
+
+#[derive(Template)]
+#[template(path = "voc/contacts.html")]
+pub struct ContactsPage {
+    pub ui: Ui,
+    pub account: Account,
+    pub can_edit: bool,
+    pub contacts: Vec<ContactView>,
+    pub depth: Depth,
+    /// The contact being edited (None: the add form).
+    pub editing: Option<i64>,
+    pub form: ContactForm,
+    pub errors: Vec<(&'static str, String)>,
+    pub team: Vec<(i64, String)>,
+}
+
+impl ContactsPage {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// Internal people who can be a contact's counterpart: the owner and the team.
+async fn team(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT u.id, u.name FROM users u WHERE u.id IN \
+            (SELECT owner_id FROM accounts WHERE id = $1 UNION SELECT user_id FROM account_team WHERE account_id = $1) \
+         ORDER BY lower(u.name)",
+    )
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+async fn page(
+    state: &AppState,
+    ui: Ui,
+    account: Account,
+    can_edit: bool,
+    editing: Option<i64>,
+    form: Option<ContactForm>,
+    errors: Errors,
+) -> AppResult<ContactsPage> {
+    let today = chrono::Utc::now().date_naive();
+    let rows = for_account(&state.db, account.id).await?;
+    let depth = depth_of(&rows, today);
+    let team = team(&state.db, account.id).await?;
+    let form =
+        form.unwrap_or_else(
+            || match editing.and_then(|id| rows.iter().find(|c| c.id == id)) {
+                Some(c) => ContactForm::from_row(c),
+                None => ContactForm {
+                    language: account_language(&account),
+                    influence: "user".into(),
+                    attitude: "neutral".into(),
+                    ..ContactForm::default()
+                },
+            },
+        );
+    let contacts = rows
+        .into_iter()
+        .map(|row| ContactView {
+            engaged: row.last_engaged.is_some_and(|d| {
+                d <= today && (today - d).num_days() <= network::ENGAGED_WITHIN_DAYS
+            }),
+            last_engaged: row
+                .last_engaged
+                .map(|d| ui.date(&d))
+                .unwrap_or_else(|| "—".into()),
+            row,
+        })
+        .collect();
+    let errors = errors.into_iter().map(|(f, k)| (f, ui.t(k))).collect();
+    Ok(ContactsPage {
+        ui,
+        account,
+        can_edit,
+        contacts,
+        depth,
+        editing,
+        form,
+        errors,
+        team,
+    })
+}
+
+fn account_language(account: &Account) -> String {
+    if account.country.eq_ignore_ascii_case("FR") || account.country.eq_ignore_ascii_case("BE") {
+        "fr".into()
+    } else {
+        "en".into()
+    }
+}
+
+/// `GET /accounts/{id}/contacts`
+pub async fn list(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<EditQuery>,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let can_edit = accounts::can_edit(&user, &account);
+    // `?edit={contact_id}` opens that contact in the form (ignored if not this account's).
+    let editing = q.edit.filter(|_| can_edit);
+    let mut p = page(&state, ui, account, can_edit, editing, None, Vec::new()).await?;
+    if p.editing
+        .is_some_and(|e| !p.contacts.iter().any(|c| c.row.id == e))
+    {
+        p.editing = None;
+    }
+    render(&p)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditQuery {
+    pub edit: Option<i64>,
+}
+
+/// `POST /accounts/{id}/contacts` (add) and `POST /accounts/{id}/contacts/{contact_id}` (edit).
+pub async fn create(
+    state: State<AppState>,
+    user: AccountsUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Path(id): Path<i64>,
+    form: Form<ContactForm>,
+) -> AppResult<Response> {
+    save(state, user, ctx, ui, id, None, form.0).await
+}
+
+pub async fn update(
+    state: State<AppState>,
+    user: AccountsUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Path((id, contact_id)): Path<(i64, i64)>,
+    form: Form<ContactForm>,
+) -> AppResult<Response> {
+    save(state, user, ctx, ui, id, Some(contact_id), form.0).await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    id: i64,
+    contact_id: Option<i64>,
+    form: ContactForm,
+) -> AppResult<Response> {
+    let account = editable(&state, &user, id).await?;
+    let team = team(&state.db, id).await?;
+    let checked = match check(&form, &team, chrono::Utc::now().date_naive()) {
+        Ok(c) => c,
+        Err(errors) => {
+            let p = page(&state, ui, account, true, contact_id, Some(form), errors).await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let before: Option<serde_json::Value> = match contact_id {
+        Some(cid) => Some(
+            sqlx::query_scalar(
+                "SELECT to_jsonb(c) - 'created_at' - 'updated_at' FROM contacts c WHERE id = $1 AND account_id = $2 FOR UPDATE",
+            )
+            .bind(cid)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let sql = if contact_id.is_some() {
+        "UPDATE contacts SET name = $2, title = $3, function = $4, email = $5, influence = $6, attitude = $7, \
+                counterpart_id = $8, last_met_on = $9, language = $10 WHERE id = $11 AND account_id = $1 RETURNING id"
+    } else {
+        "INSERT INTO contacts (account_id, name, title, function, email, influence, attitude, counterpart_id, \
+                               last_met_on, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
+    };
+    let saved: Result<i64, sqlx::Error> = sqlx::query_scalar(sql)
+        .bind(id)
+        .bind(&checked.name)
+        .bind(&checked.title)
+        .bind(&checked.function)
+        .bind(&checked.email)
+        .bind(&checked.influence)
+        .bind(&checked.attitude)
+        .bind(checked.counterpart_id)
+        .bind(checked.last_met_on)
+        .bind(&checked.language)
+        .bind(contact_id)
+        .fetch_one(&mut *tx)
+        .await;
+    let saved_id = match saved {
+        Ok(v) => v,
+        Err(sqlx::Error::Database(e))
+            if e.constraint() == Some("contacts_account_id_email_key") =>
+        {
+            drop(tx);
+            let p = page(
+                &state,
+                ui,
+                account,
+                true,
+                contact_id,
+                Some(form),
+                vec![("email", "email-taken")],
+            )
+            .await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new(if contact_id.is_some() {
+            "contact.updated"
+        } else {
+            "contact.created"
+        })
+        .on("contact", saved_id)
+        .account(Some(id))
+        .before(before)
+        .after(&checked),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "contact-saved").await?;
+    Ok(see_other(&format!("/accounts/{id}/contacts")))
+}
+
+/// `GET /accounts/{id}/contacts.csv`
+pub async fn csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<CsvResponse> {
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = for_account(&state.db, id).await?;
+    let mut out = Csv::new(&[
+        ui.t("col-name"),
+        ui.t("contact-title"),
+        ui.t("contact-function"),
+        ui.t("col-email"),
+        ui.t("contact-influence"),
+        ui.t("contact-attitude"),
+        ui.t("contact-counterpart"),
+        ui.t("contact-last-engaged"),
+    ])?;
+    for c in rows {
+        out.row(&[
+            c.name,
+            c.title,
+            ui.t(&format!("function-{}", c.function)),
+            c.email.unwrap_or_default(),
+            ui.t(&format!("influence-{}", c.influence)),
+            ui.t(&format!("attitude-{}", c.attitude)),
+            c.counterpart.unwrap_or_default(),
+            c.last_engaged.map(|d| d.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    out.finish(&format!("contacts-{}.csv", account.slug))
+}

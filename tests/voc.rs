@@ -1,0 +1,262 @@
+//! Voice of the customer: a survey answered through its personal link moves the
+//! account's NPS KPI and shows on the VoC page with its sentiment and themes;
+//! meeting notes are searchable in their own language; bad links tell nothing.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+
+async fn lumiere(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE slug = 'lumiere-retail'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Sends the survey to a new contact of Lumière and returns the personal link's path.
+async fn send_survey(kam: &mut TestApp, account: i64) -> String {
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/contacts"),
+            &[
+                ("name", "Margaux Leroy"),
+                ("title", "Responsable logistique"),
+                ("function", "supply_chain"),
+                ("email", "margaux.leroy@lumiere-retail.example"),
+                ("influence", "influencer"),
+                ("attitude", "neutral"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let contact: i64 = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE email = 'margaux.leroy@lumiere-retail.example'",
+    )
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/surveys"),
+            &[
+                ("title", "Enquête test"),
+                ("days", "30"),
+                ("to", &format!("c{contact}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let link = r.text("#survey-links code");
+    let path = format!("/survey/{}", link.split("/survey/").nth(1).expect("a link"));
+    assert_eq!(path.len(), "/survey/".len() + 64);
+    path
+}
+
+#[tokio::test]
+async fn a_survey_answered_through_its_link_moves_the_nps_and_shows_its_words() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    let path = send_survey(&mut kam, account).await;
+
+    // The contact, not signed in, in French (the link's language).
+    let mut contact = kam.other_browser();
+    let form = contact.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text("h1").contains("Votre avis"));
+    assert_eq!(form.count("input[name=q_nps]"), 11);
+    // Out of range, and a comment kept.
+    let comment = "Pas satisfait du tout : les livraisons arrivent toujours en retard et le service client ne répond jamais.";
+    let r = contact
+        .post_form(
+            &path,
+            &[
+                ("q_nps", "11"),
+                ("q_satisfaction", "2"),
+                ("q_reason", comment),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text(".error-summary").contains("hors de l'échelle"));
+    assert_eq!(r.text("#q-reason"), comment);
+    let r = contact
+        .post_form(
+            &path,
+            &[
+                ("q_nps", "3"),
+                ("q_satisfaction", "2"),
+                ("q_reason", comment),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.count("#survey-thanks"), 1);
+    // One answer per link.
+    let again = contact.get(&path).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(again.count("#survey-invalid"), 1);
+
+    // The KAM sees it with a negative label and its themes.
+    let page = kam.get(&format!("/accounts/{account}/voc?q=retard")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let item = page
+        .texts("#verbatims li")
+        .into_iter()
+        .find(|t| t.contains("Pas satisfait du tout"))
+        .expect("the answer is listed");
+    assert!(item.contains("Négatif"), "{item}");
+    assert_eq!(
+        page.count("#verbatims li[data-label=negative] [data-theme=delivery]"),
+        1
+    );
+    // And it moved the NPS KPI of this quarter (source: voice of the customer).
+    let (value, source): (f64, String) = sqlx::query_as(
+        "SELECT v.value::float8, v.source FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
+         WHERE k.account_id = $1 AND k.code = 'nps' ORDER BY v.period DESC LIMIT 1",
+    )
+    .bind(account)
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    assert_eq!(source, "voc");
+    assert!(value < 100.0);
+    let answered: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'survey.answered' AND account_id = $1",
+    )
+    .bind(account)
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    assert_eq!(answered, 1);
+}
+
+#[tokio::test]
+async fn unknown_links_say_nothing_and_guessing_is_throttled() {
+    let app = TestApp::with_demo().await;
+    let mut anon = app.other_browser();
+    let r = anon.get(&format!("/survey/{}", "a".repeat(64))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.count("#survey-invalid"), 1);
+    let r = anon.get("/survey/not-even-hex").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    for _ in 0..20 {
+        anon.get(&format!("/survey/{}", "b".repeat(64))).await;
+    }
+    let r = anon.get(&format!("/survey/{}", "c".repeat(64))).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn full_text_search_matches_word_forms_in_each_language() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    for (body, channel) in [
+        (
+            "Les livraisons de la semaine dernière étaient incomplètes.",
+            "meeting",
+        ),
+        ("The pallets were delivered two days late again.", "call"),
+    ] {
+        let r = kam
+            .post_form(
+                &format!("/accounts/{account}/feedback"),
+                &[
+                    ("said_on", "2026-11-02"),
+                    ("channel", channel),
+                    ("body", body),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let fr = kam
+        .get(&format!("/accounts/{account}/voc?q=livraison&source=note"))
+        .await;
+    assert!(
+        fr.text("#verbatims")
+            .contains("Les livraisons de la semaine"),
+        "{}",
+        fr.text("main")
+    );
+    let en = kam
+        .get(&format!("/accounts/{account}/voc?q=delivery&source=note"))
+        .await;
+    assert!(
+        en.text("#verbatims")
+            .contains("were delivered two days late"),
+        "{}",
+        en.text("main")
+    );
+    assert!(
+        !en.text("#verbatims")
+            .contains("Les livraisons de la semaine")
+    );
+    // An empty note is refused with the input kept.
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/feedback"),
+            &[
+                ("said_on", "2026-11-02"),
+                ("channel", "call"),
+                ("body", "  "),
+            ],
+        )
+        .await;
+    let (_, page) = kam.get_follow(r.location().unwrap()).await;
+    assert!(page.text(".flash--error").contains("Écrivez"));
+    assert_eq!(
+        page.attr("#note-date", "value").as_deref(),
+        Some("2026-11-02")
+    );
+    // The CSV holds what the filtered page shows.
+    let csv = kam
+        .get(&format!(
+            "/accounts/{account}/voc.csv?q=delivery&source=note"
+        ))
+        .await;
+    assert!(csv.body.contains("were delivered two days late"));
+    assert!(!csv.body.contains("Les livraisons de la semaine"));
+}
+
+#[tokio::test]
+async fn a_correction_is_kept_beside_the_computed_reading() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    kam.post_form(
+        &format!("/accounts/{account}/feedback"),
+        &[
+            ("said_on", "2026-11-02"),
+            ("channel", "call"),
+            ("body", "Pas mal du tout, vraiment."),
+        ],
+    )
+    .await;
+    let (id, label): (i64, String) =
+        sqlx::query_as("SELECT id, label FROM voc_verbatims WHERE body LIKE 'Pas mal du tout%'")
+            .fetch_one(&kam.db)
+            .await
+            .unwrap();
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/voc/verbatims/{id}"),
+            &[("label", "negative"), ("themes", "quality")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (computed, corrected, themes): (String, Option<String>, Option<Vec<String>>) =
+        sqlx::query_as(
+            "SELECT label, label_corrected, themes_corrected FROM voc_verbatims WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&kam.db)
+        .await
+        .unwrap();
+    assert_eq!(computed, label, "the computed reading is never overwritten");
+    assert_eq!(corrected.as_deref(), Some("negative"));
+    assert_eq!(themes, Some(vec!["quality".to_owned()]));
+}
