@@ -108,10 +108,8 @@ async fn a_survey_answered_through_its_link_moves_the_nps_and_shows_its_words() 
         .find(|t| t.contains("Pas satisfait du tout"))
         .expect("the answer is listed");
     assert!(item.contains("Négatif"), "{item}");
-    assert_eq!(
-        page.count("#verbatims li[data-label=negative] [data-theme=delivery]"),
-        1
-    );
+    assert!(item.contains("Livraison"), "{item}");
+    assert!(page.count("#verbatims li[data-label=negative] [data-theme=delivery]") >= 1);
     // And it moved the NPS KPI of this quarter (source: voice of the customer).
     let (value, source): (f64, String) = sqlx::query_as(
         "SELECT v.value::float8, v.source FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
