@@ -197,6 +197,12 @@ pub fn app(state: AppState) -> Router {
             "/survey/{token}",
             get(voc::answer::public_form).post(voc::answer::public_answer),
         )
+        .route("/admin/voc", get(voc::admin::show))
+        .route("/admin/voc/themes/{code}", post(voc::admin::save_theme))
+        .route(
+            "/admin/voc/questions/{code}",
+            post(voc::admin::save_question),
+        )
         .route("/portal/voc", get(voc::overview::portal))
         .route(
             "/portal/surveys/{link_id}",

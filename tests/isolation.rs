@@ -373,6 +373,13 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ),
     ("GET", "/survey/{token}", Rule::InvalidToken),
     ("POST", "/survey/{token}", Rule::InvalidToken),
+    ("GET", "/admin/voc", Rule::Area(Area::Admin)),
+    ("POST", "/admin/voc/themes/{code}", Rule::Area(Area::Admin)),
+    (
+        "POST",
+        "/admin/voc/questions/{code}",
+        Rule::Area(Area::Admin),
+    ),
     ("GET", "/portal/voc", Rule::Area(Area::Portal)),
     ("GET", "/portal/surveys/{link_id}", Rule::PortalSurvey),
     ("POST", "/portal/surveys/{link_id}", Rule::PortalSurvey),
@@ -868,6 +875,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{contact_id}",
         "{verbatim_id}",
         "{link_id}",
+        "{code}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -963,6 +971,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{verbatim_id}", "0")
         .replace("{contact_id}", "0")
         .replace("{link_id}", "0")
+        .replace("{code}", "delivery")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

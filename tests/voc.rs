@@ -258,3 +258,60 @@ async fn a_correction_is_kept_beside_the_computed_reading() {
     assert_eq!(corrected.as_deref(), Some("negative"));
     assert_eq!(themes, Some(vec!["quality".to_owned()]));
 }
+
+#[tokio::test]
+async fn an_admin_edits_the_taxonomy_and_every_text_is_reread() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    kam.post_form(
+        &format!("/accounts/{account}/feedback"),
+        &[
+            ("said_on", "2026-11-02"),
+            ("channel", "call"),
+            ("body", "L'astreinte du week-end a bien fonctionné."),
+        ],
+    )
+    .await;
+    let themes = |db: sqlx::PgPool| async move {
+        sqlx::query_scalar::<_, Vec<String>>(
+            "SELECT themes FROM voc_verbatims WHERE body LIKE 'L''astreinte%'",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
+    assert!(!themes(kam.db.clone()).await.contains(&"support".to_owned()));
+    let mut admin = kam.other_browser();
+    admin.login("admin@boussole.example").await;
+    let page = admin.get("/admin/voc").await;
+    let fr = page.text("#kfr-support");
+    let en = page.text("#ken-support");
+    // Refused: a name is missing; the typed keywords come back.
+    let r = admin
+        .post_form(
+            "/admin/voc/themes/support",
+            &[
+                ("name_fr", ""),
+                ("name_en", "Support"),
+                ("keywords_fr", "astreinte"),
+                ("keywords_en", &en),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.text("#kfr-support"), "astreinte");
+    let r = admin
+        .post_form(
+            "/admin/voc/themes/support",
+            &[
+                ("name_fr", "Support et assistance"),
+                ("name_en", "Support"),
+                ("keywords_fr", &format!("{fr}, astreinte*")),
+                ("keywords_en", &en),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(themes(kam.db.clone()).await.contains(&"support".to_owned()));
+}

@@ -27,6 +27,11 @@ const MAX_FAILURES: i64 = 20;
 const WINDOW_MINUTES: i64 = 15;
 pub const MAX_TEXT: usize = 5000;
 
+/// The questions that feed the scorecard: always asked, always answered.
+pub fn is_core(code: &str) -> bool {
+    code == "nps" || code == "satisfaction"
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Question {
     pub code: String,
@@ -136,7 +141,7 @@ pub fn check(
             kind => {
                 let (lo, hi) = if kind == "nps" { (0, 10) } else { (1, 5) };
                 if raw.is_empty() {
-                    if q.required || q.code == "nps" || q.code == "satisfaction" {
+                    if q.required || is_core(&q.code) {
                         errors.push((q.code.clone(), "survey-choose-score"));
                     }
                     continue;

@@ -1,6 +1,7 @@
 //! Voice of the customer: contacts, surveys, the client's own words measured
 //! (language, sentiment, themes), and their way into the relationship universe.
 
+pub mod admin;
 pub mod answer;
 pub mod campaigns;
 pub mod cli;

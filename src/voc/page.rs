@@ -411,6 +411,9 @@ pub struct CorrectionForm {
     reset: String,
 }
 
+/// A verbatim's corrections before a change, and its response (to re-flag).
+type Previous = (Option<String>, Option<Vec<String>>, Option<i64>);
+
 #[derive(Serialize)]
 struct CorrectionRecord {
     label: Option<String>,
@@ -455,7 +458,7 @@ pub async fn correct(
         return Err(AppError::Unprocessable("kpi-choose-from-list"));
     };
     let mut tx = state.db.begin().await?;
-    let before: Option<(Option<String>, Option<Vec<String>>, Option<i64>)> = sqlx::query_as(
+    let before: Option<Previous> = sqlx::query_as(
         "SELECT label_corrected, themes_corrected, response_id FROM voc_verbatims WHERE id = $1 AND account_id = $2 FOR UPDATE",
     )
     .bind(verbatim_id)

@@ -120,6 +120,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         Role::Admin => &[
             ("/admin/users", "nav-users"),
             ("/admin/kpis", "nav-kpi-library"),
+            ("/admin/voc", "nav-voc-admin"),
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
         ],
