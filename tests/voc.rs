@@ -315,3 +315,111 @@ async fn an_admin_edits_the_taxonomy_and_every_text_is_reread() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(themes(kam.db.clone()).await.contains(&"support".to_owned()));
 }
+
+#[tokio::test]
+async fn survey_links_are_mailed_and_any_text_is_stored_and_shown_safely() {
+    let dir = std::env::temp_dir().join(format!("boussole-survey-mail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut config = boussole::config::Config::for_tests();
+    config.mail_url = Some(format!("file://{}", dir.display()));
+    let mut kam = TestApp::with_demo_config(config).await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    kam.post_form(
+        &format!("/accounts/{account}/contacts"),
+        &[
+            ("name", "Hugo Martin"),
+            ("function", "quality"),
+            ("email", "hugo.martin@lumiere-retail.example"),
+            ("influence", "user"),
+            ("attitude", "supporter"),
+            ("language", "en"),
+        ],
+    )
+    .await;
+    let contact: i64 = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE email = 'hugo.martin@lumiere-retail.example'",
+    )
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/surveys"),
+            &[
+                ("title", "Q4"),
+                ("days", "14"),
+                ("to", &format!("c{contact}")),
+            ],
+        )
+        .await;
+    assert!(
+        r.text("#survey-links")
+            .contains("hugo.martin@lumiere-retail.example")
+    );
+    assert_eq!(
+        r.count("#survey-links code"),
+        0,
+        "a mailed link is not shown"
+    );
+    let mail = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .replace("=\r\n", "")
+        })
+        .find(|m| m.contains("hugo.martin@lumiere-retail.example"))
+        .expect("the survey was mailed");
+    let start = mail.find("/survey/").expect("the link is in the mail") + "/survey/".len();
+    let token: String = mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    std::fs::remove_dir_all(&dir).ok();
+
+    let mut contact = kam.other_browser();
+    let form = contact.get(&format!("/survey/{token}")).await;
+    assert!(
+        form.text("h1").contains("Your opinion"),
+        "in the contact's language"
+    );
+    let nasty = format!(
+        "<script>alert('x')</script> 😀 Great team mais les factures sont souvent fausses. {}",
+        "très long ".repeat(300)
+    );
+    // Too long is refused, not cut, and comes back whole.
+    let long = "x".repeat(5001);
+    let r = contact
+        .post_form(
+            &format!("/survey/{token}"),
+            &[
+                ("q_nps", "9"),
+                ("q_satisfaction", "4"),
+                ("q_improve", &long),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.text("#q-improve").len(), 5001);
+    let r = contact
+        .post_form(
+            &format!("/survey/{token}"),
+            &[
+                ("q_nps", "9"),
+                ("q_satisfaction", "4"),
+                ("q_improve", &nasty),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = kam
+        .get(&format!("/accounts/{account}/voc?source=survey"))
+        .await;
+    assert!(!page.body.contains("<script>alert('x')</script>"));
+    assert!(
+        page.body.contains("&lt;script&gt;") || page.body.contains("&#60;script&#62;"),
+        "escaped"
+    );
+    assert!(page.text("#verbatims").contains("😀 Great team"));
+}
