@@ -91,7 +91,7 @@ async fn lowering_the_stage_needs_a_reason_and_restricts_sharing() {
     .unwrap();
     assert_eq!((from, to, restricted as i64), (3, 1, shared));
     let after: serde_json::Value = sqlx::query_scalar(
-        "SELECT after FROM audit_log WHERE action = 'account.stage_changed' AND account_id = $1",
+        "SELECT after FROM audit_log WHERE action = 'account.stage_changed' AND account_id = $1 AND at > now() - interval '1 hour'",
     )
     .bind(id)
     .fetch_one(&app.db)

@@ -423,3 +423,91 @@ async fn survey_links_are_mailed_and_any_text_is_stored_and_shown_safely() {
     );
     assert!(page.text("#verbatims").contains("😀 Great team"));
 }
+
+#[tokio::test]
+async fn the_demo_hidden_discontent_is_flagged_on_the_account_and_in_the_portfolio_view() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let account = lumiere(&kam).await;
+    let page = kam.get(&format!("/accounts/{account}/voc")).await;
+    let flagged = page.texts("#flagged li[data-flag=hidden_discontent]");
+    assert!(
+        flagged
+            .iter()
+            .any(|t| t.contains("retards de livraison") && t.contains("NPS 9")),
+        "{flagged:?}"
+    );
+    let mut director = kam.other_browser();
+    director.login("direction@boussole.example").await;
+    let voc = director.get("/voc").await;
+    assert_eq!(voc.status, StatusCode::OK);
+    assert!(
+        voc.count(&format!(
+            "#flagged li[data-account='{account}'][data-flag=hidden_discontent]"
+        )) >= 1
+    );
+    // Every account has a row of NPS, and the heat map names the delivery complaints.
+    let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&kam.db)
+        .await
+        .unwrap();
+    assert_eq!(voc.count("#nps-by-account tbody tr") as i64, accounts);
+    assert!(voc.count("#heat tbody tr") >= 10);
+    // A KAM sees only their accounts there.
+    let mine = kam.get("/voc").await;
+    assert!(mine.count("#nps-by-account tbody tr") < accounts as usize);
+    assert!(!mine.text("#nps-by-account").contains("Northwind"));
+}
+
+#[tokio::test]
+async fn a_client_sees_their_own_answers_and_the_trend_but_no_one_elses_words() {
+    let app = TestApp::with_demo().await;
+    let mut client = app.other_browser();
+    client.login("client@lumiere-retail.example").await;
+    let page = client.get("/portal/voc").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("#open-surveys li"), 1);
+    assert!(page.count("#own-answers li") >= 1);
+    assert_eq!(
+        page.count("#nps-table tbody tr"),
+        8,
+        "stage 3: the aggregated trend"
+    );
+    // The hidden-discontent words of another contact never reach the client.
+    assert!(
+        !page
+            .body
+            .contains("retards de livraison deviennent insupportables")
+    );
+    // Answering in the portal, then it is among their answers.
+    let link = page.attr("#open-surveys a", "href").unwrap();
+    let r = client
+        .post_form(
+            &link,
+            &[
+                ("q_nps", "8"),
+                ("q_satisfaction", "4"),
+                ("q_reason", "Bonne année dans l'ensemble."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (_, page) = client.get_follow(r.location().unwrap()).await;
+    assert_eq!(page.count("#open-surveys li"), 0);
+    assert!(
+        page.text("#own-answers")
+            .contains("Bonne année dans l'ensemble.")
+    );
+    // Another client's link id is nobody's business.
+    let other: i64 = sqlx::query_scalar(
+        "SELECT l.id FROM survey_links l JOIN users u ON u.id = l.user_id \
+         WHERE u.email <> 'client@lumiere-retail.example' AND l.answered_at IS NULL LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        client.get(&format!("/portal/surveys/{other}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
