@@ -270,7 +270,7 @@ async fn a_client_sees_their_shared_scorecard_and_nothing_else() {
 }
 
 #[tokio::test]
-async fn at_stage_one_the_portal_shows_only_the_account_team() {
+async fn at_stage_one_the_portal_shows_only_the_account_team_and_surveys() {
     let mut app = TestApp::with_demo().await;
     let id = lumiere(&app).await;
     let mut kam = app.other_browser();
@@ -286,6 +286,11 @@ async fn at_stage_one_the_portal_shows_only_the_account_team() {
     assert_eq!(portal.count("tr[data-kpi-code]"), 0);
     assert_eq!(portal.count("#nothing-shared"), 1);
     assert!(portal.count("#account-team li") >= 1);
+    // Surveys stay reachable; the aggregated NPS trend does not (stage 2 and up).
+    let voc = app.get("/portal/voc").await;
+    assert_eq!(voc.status, StatusCode::OK);
+    assert_eq!(voc.count("#open-surveys li"), 1);
+    assert_eq!(voc.count("#nps-table"), 0);
 }
 
 #[tokio::test]
