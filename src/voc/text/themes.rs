@@ -95,12 +95,20 @@ impl Pattern {
 pub struct Taxonomy {
     themes: Vec<Theme>,
     compiled: Vec<Vec<Pattern>>,
+    /// (theme, pattern) by the first three characters of the pattern's first word:
+    /// a token only tries the few patterns that could start with it.
+    index: std::collections::HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// The index key of a word: its first three characters (or all of a shorter one).
+fn key(word: &str) -> String {
+    word.chars().take(3).collect()
 }
 
 impl Taxonomy {
     /// Compiles a taxonomy from plain data (e.g. rows loaded from the database).
     pub fn new(themes: Vec<Theme>) -> Self {
-        let compiled = themes
+        let compiled: Vec<Vec<Pattern>> = themes
             .iter()
             .map(|t| {
                 t.keywords_fr
@@ -110,7 +118,18 @@ impl Taxonomy {
                     .collect()
             })
             .collect();
-        Taxonomy { themes, compiled }
+        let mut index: std::collections::HashMap<String, Vec<(usize, usize)>> =
+            std::collections::HashMap::new();
+        for (t, patterns) in compiled.iter().enumerate() {
+            for (p, pattern) in patterns.iter().enumerate() {
+                index.entry(key(&pattern.0[0].0)).or_default().push((t, p));
+            }
+        }
+        Taxonomy {
+            themes,
+            compiled,
+            index,
+        }
     }
 
     pub fn themes(&self) -> &[Theme] {
@@ -131,12 +150,21 @@ impl Taxonomy {
     /// feedback often mixes them ("le support", "le pricing").
     pub fn themes_of(&self, text: &str) -> Vec<String> {
         let tokens = tokenize(text);
+        let mut found = vec![false; self.themes.len()];
+        for (i, token) in tokens.iter().enumerate() {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            for &(t, p) in self.index.get(&key(&token.text)).into_iter().flatten() {
+                if !found[t] && self.compiled[t][p].matches_at(&tokens, i) {
+                    found[t] = true;
+                }
+            }
+        }
         self.themes
             .iter()
-            .zip(&self.compiled)
-            .filter(|(_, patterns)| {
-                (0..tokens.len()).any(|i| patterns.iter().any(|p| p.matches_at(&tokens, i)))
-            })
+            .zip(found)
+            .filter(|(_, f)| *f)
             .map(|(t, _)| t.code.clone())
             .collect()
     }
