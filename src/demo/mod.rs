@@ -2,6 +2,7 @@
 //! industries and countries. Later features add their own demo data here.
 
 mod activity;
+mod director;
 mod evaluation;
 pub mod scorecard;
 
@@ -310,6 +311,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     scorecard::load(&mut tx).await?;
     evaluation::load(&mut tx).await?;
     activity::load(&mut tx).await?;
+    director::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;
     Ok(())
