@@ -233,9 +233,10 @@ pub async fn figures(
             .and_then(|k| k.now_value);
         let (revenue, growth) = match revenue.get(&a.id) {
             Some((Some(cur), prev, nc, np)) => {
+                // Monthly means, so that a month not yet entered does not count as a fall.
                 let growth = prev
-                    .filter(|p| *p > 0.0 && np == nc)
-                    .map(|p| cur / p - 1.0);
+                    .filter(|p| *p > 0.0 && *np > 0 && *nc > 0)
+                    .map(|p| (cur / *nc as f64) / (p / *np as f64) - 1.0);
                 (Some(*cur), growth)
             }
             _ => (None, None),

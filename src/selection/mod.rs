@@ -194,6 +194,22 @@ pub async fn page(
         settings.max_key_accounts.max(1) as usize,
         settings.kam_share,
     );
+    // The portfolio's size counts every key account, rated or not.
+    let key_accounts = all.iter().filter(|a| a.tier == Tier::KeyAccount).count();
+    let max = settings.max_key_accounts.max(1) as usize;
+    let mut warnings: Vec<Warning> = warnings
+        .into_iter()
+        .filter(|w| !matches!(w, Warning::TooManyKeyAccounts { .. }))
+        .collect();
+    if key_accounts > max {
+        warnings.insert(
+            0,
+            Warning::TooManyKeyAccounts {
+                count: key_accounts,
+                max,
+            },
+        );
+    }
     let name = |id: i64| {
         all.iter()
             .find(|a| a.id == id)
