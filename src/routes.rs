@@ -16,8 +16,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
-    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, portal, portfolio,
-    scorecard, selection, sharing, users, value, values,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, portal,
+    portfolio, scorecard, selection, sharing, users, value, values,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";

@@ -72,42 +72,94 @@ pub async fn page(
         )
     };
     let (key_sql, other_sql) = (fin_tier("key"), fin_tier("other"));
-    let (win, new_clients, cycle, revenue, clients, retained, csat, key_rev, other_rev, on_track, innovation) = tokio::try_join!(
-        by_year(&state, "SELECT extract(year FROM closed_on)::int, \
+    let (
+        win,
+        new_clients,
+        cycle,
+        revenue,
+        clients,
+        retained,
+        csat,
+        key_rev,
+        other_rev,
+        on_track,
+        innovation,
+    ) = tokio::try_join!(
+        by_year(
+            &state,
+            "SELECT extract(year FROM closed_on)::int, \
             (count(*) FILTER (WHERE outcome = 'won'))::float8 / nullif(count(*), 0) \
-            FROM opportunities WHERE account_id = ANY($1) AND outcome <> 'open' GROUP BY 1", &ids),
-        by_year(&state, "SELECT extract(year FROM relationship_start)::int, count(*)::float8 \
-            FROM accounts WHERE id = ANY($1) AND relationship_start IS NOT NULL GROUP BY 1", &ids),
-        by_year(&state, "SELECT extract(year FROM closed_on)::int, avg(closed_on - opened_on)::float8 \
-            FROM opportunities WHERE account_id = ANY($1) AND outcome = 'won' GROUP BY 1", &ids),
+            FROM opportunities WHERE account_id = ANY($1) AND outcome <> 'open' GROUP BY 1",
+            &ids
+        ),
+        by_year(
+            &state,
+            "SELECT extract(year FROM relationship_start)::int, count(*)::float8 \
+            FROM accounts WHERE id = ANY($1) AND relationship_start IS NOT NULL GROUP BY 1",
+            &ids
+        ),
+        by_year(
+            &state,
+            "SELECT extract(year FROM closed_on)::int, avg(closed_on - opened_on)::float8 \
+            FROM opportunities WHERE account_id = ANY($1) AND outcome = 'won' GROUP BY 1",
+            &ids
+        ),
         by_year(&state, fin, &ids),
-        by_year(&state, "SELECT year, count(*)::float8 FROM account_financials WHERE account_id = ANY($1) GROUP BY year", &ids),
-        by_year(&state, "SELECT f.year, (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM account_financials g \
+        by_year(
+            &state,
+            "SELECT year, count(*)::float8 FROM account_financials WHERE account_id = ANY($1) GROUP BY year",
+            &ids
+        ),
+        by_year(
+            &state,
+            "SELECT f.year, (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM account_financials g \
             WHERE g.account_id = f.account_id AND g.year = f.year + 1)))::float8 / nullif(count(*), 0) \
-            FROM account_financials f WHERE f.account_id = ANY($1) GROUP BY f.year", &ids),
-        by_year(&state, "SELECT extract(year FROM v.period)::int, avg(v.value)::float8 FROM kpi_values v \
-            JOIN account_kpis k ON k.id = v.account_kpi_id WHERE k.account_id = ANY($1) AND k.code = 'csat' GROUP BY 1", &ids),
+            FROM account_financials f WHERE f.account_id = ANY($1) GROUP BY f.year",
+            &ids
+        ),
+        by_year(
+            &state,
+            "SELECT extract(year FROM v.period)::int, avg(v.value)::float8 FROM kpi_values v \
+            JOIN account_kpis k ON k.id = v.account_kpi_id WHERE k.account_id = ANY($1) AND k.code = 'csat' GROUP BY 1",
+            &ids
+        ),
         by_year(&state, &key_sql, &ids),
         by_year(&state, &other_sql, &ids),
-        by_year(&state, "SELECT extract(year FROM due)::int, \
+        by_year(
+            &state,
+            "SELECT extract(year FROM due)::int, \
             (count(*) FILTER (WHERE status IN ('on_track', 'done')))::float8 / nullif(count(*), 0) \
-            FROM account_objectives WHERE account_id = ANY($1) GROUP BY 1", &ids),
-        by_year(&state, "SELECT y, sum(n)::float8 FROM ( \
+            FROM account_objectives WHERE account_id = ANY($1) GROUP BY 1",
+            &ids
+        ),
+        by_year(
+            &state,
+            "SELECT y, sum(n)::float8 FROM ( \
             SELECT extract(year FROM opened_on)::int AS y, count(*) AS n FROM opportunities \
               WHERE account_id = ANY($1) AND innovation GROUP BY 1 \
             UNION ALL SELECT extract(year FROM due)::int, count(*) FROM account_objectives \
-              WHERE account_id = ANY($1) AND innovation GROUP BY 1) s GROUP BY y", &ids),
+              WHERE account_id = ANY($1) AND innovation GROUP BY 1) s GROUP BY y",
+            &ids
+        ),
     )?;
     let growth = |m: &ByYear, y: i32| match (m.get(&y), m.get(&(y - 1))) {
         (Some(c), Some(p)) if *p > 0.0 => Some(c / p - 1.0),
         _ => None,
     };
     let dash = || "—".to_owned();
-    let pct = |v: Option<f64>| v.map(|v| format::percent(ui.locale, v, 1)).unwrap_or_else(dash);
+    let pct = |v: Option<f64>| {
+        v.map(|v| format::percent(ui.locale, v, 1))
+            .unwrap_or_else(dash)
+    };
     let num = |v: Option<f64>, d: usize| v.map(|v| ui.num(v, d)).unwrap_or_else(dash);
     let money = |v: Option<f64>| {
-        v.map(|v| format::money(ui.locale, rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default()))
-            .unwrap_or_else(dash)
+        v.map(|v| {
+            format::money(
+                ui.locale,
+                rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
+            )
+        })
+        .unwrap_or_else(dash)
     };
     let row = |code: &'static str, f: &dyn Fn(i32) -> String| Metric {
         code,
@@ -120,7 +172,9 @@ pub async fn page(
             label: ui.t("cap-complex-sales"),
             metrics: vec![
                 row("win-rate", &|y| pct(win.get(&y).copied())),
-                row("new-clients", &|y| num(Some(new_clients.get(&y).copied().unwrap_or(0.0)), 0)),
+                row("new-clients", &|y| {
+                    num(Some(new_clients.get(&y).copied().unwrap_or(0.0)), 0)
+                }),
                 row("sales-cycle", &|y| num(cycle.get(&y).copied(), 0)),
             ],
         },
@@ -144,7 +198,9 @@ pub async fn page(
                 row("key-growth", &|y| pct(growth(&key_rev, y))),
                 row("other-growth", &|y| pct(growth(&other_rev, y))),
                 row("objectives-on-track", &|y| pct(on_track.get(&y).copied())),
-                row("innovation", &|y| num(Some(innovation.get(&y).copied().unwrap_or(0.0)), 0)),
+                row("innovation", &|y| {
+                    num(Some(innovation.get(&y).copied().unwrap_or(0.0)), 0)
+                }),
             ],
         },
     ];

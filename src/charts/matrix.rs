@@ -85,7 +85,12 @@ pub struct ScatterPoint<'a> {
 }
 
 /// A scatter plot of a KPI (x) against an outcome (y), with round ticks.
-pub fn scatter_chart(title_id: &str, x_label: &str, y_label: &str, points: &[ScatterPoint]) -> String {
+pub fn scatter_chart(
+    title_id: &str,
+    x_label: &str,
+    y_label: &str,
+    points: &[ScatterPoint],
+) -> String {
     let (w, h, pad) = (720.0, 420.0, 56.0);
     let xs = super::extent(points.iter().map(|p| p.x).filter(|v| super::plottable(*v)));
     let ys = super::extent(points.iter().map(|p| p.y).filter(|v| super::plottable(*v)));
@@ -109,10 +114,15 @@ pub fn scatter_chart(title_id: &str, x_label: &str, y_label: &str, points: &[Sca
             let x = super::scale(*t, xl, xh, pad, w - pad / 2.0);
             s.push_str(&format!(
                 "<text class=\"chart-axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                coord(x), coord(h - pad + 18.0), t
+                coord(x),
+                coord(h - pad + 18.0),
+                t
             ));
         }
-        for p in points.iter().filter(|p| super::plottable(p.x) && super::plottable(p.y)) {
+        for p in points
+            .iter()
+            .filter(|p| super::plottable(p.x) && super::plottable(p.y))
+        {
             s.push_str(&format!(
                 "<circle class=\"chart-point\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{}</title></circle>",
                 coord(super::scale(p.x, xl, xh, pad, w - pad / 2.0)),
@@ -123,7 +133,9 @@ pub fn scatter_chart(title_id: &str, x_label: &str, y_label: &str, points: &[Sca
     }
     s.push_str(&format!(
         "<text class=\"chart-axis\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-        coord(w / 2.0), coord(h - 8.0), escape(x_label)
+        coord(w / 2.0),
+        coord(h - 8.0),
+        escape(x_label)
     ));
     s.push_str(&format!(
         "<text class=\"chart-axis\" x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text>",

@@ -4,7 +4,7 @@
 //!
 //! PLANTED DRIVERS (what `/drivers?outcome=nps` must find at the top):
 //! - `otif` (positive): each quarterly NPS value is rewritten as
-//!   `38 + 3.0·(otif_q − 95) − 1.5·(response_time_q − 8) + noise(±3)`, where
+//!   `38 + 3.0·(otif_q − 95) − 3.0·(response_time_q − 8) + noise(±3)`, where
 //!   `otif_q` and `response_time_q` are the means of the account's monthly values
 //!   in that quarter (8 hours when the account has no response-time KPI);
 //! - `response_time` (negative: slower answers, lower NPS).
@@ -30,11 +30,10 @@ fn unit(label: &str) -> f64 {
 pub async fn load(tx: &mut PgConnection) -> anyhow::Result<()> {
     plant_drivers(tx).await?;
     let today = Utc::now().date_naive();
-    let accounts: Vec<(i64, String, String, Option<NaiveDate>)> = sqlx::query_as(
-        "SELECT id, slug, tier::text, relationship_start FROM accounts ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
+    let accounts: Vec<(i64, String, String, Option<NaiveDate>)> =
+        sqlx::query_as("SELECT id, slug, tier::text, relationship_start FROM accounts ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
     for (id, slug, tier, since) in &accounts {
         let key = tier == "key_account";
         reviews(tx, *id, slug, key, today).await?;
@@ -57,7 +56,7 @@ async fn plant_drivers(tx: &mut PgConnection) -> sqlx::Result<()> {
              FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
              WHERE k.code IN ('otif', 'response_time') GROUP BY 1, 2) \
          UPDATE kpi_values v SET value = round(greatest(-100, least(100, \
-                38 + 3.0 * (q.otif - 95) - 1.5 * (COALESCE(q.rt, 8) - 8) \
+                38 + 3.0 * (q.otif - 95) - 3.0 * (COALESCE(q.rt, 8) - 8) \
                 + ((abs(hashtext(a.slug || v.period::text)) % 600) / 100.0 - 3))))::numeric \
          FROM account_kpis k, accounts a, q \
          WHERE v.account_kpi_id = k.id AND k.code = 'nps' AND a.id = k.account_id \
@@ -111,9 +110,15 @@ async fn opportunities(
         let (outcome, closed) = if i == 0 {
             ("open", None)
         } else if u < if key { 0.62 } else { 0.4 } {
-            ("won", Some(opened + chrono::Days::new(45 + (u * 120.0) as u64)))
+            (
+                "won",
+                Some(opened + chrono::Days::new(45 + (u * 120.0) as u64)),
+            )
         } else {
-            ("lost", Some(opened + chrono::Days::new(60 + (u * 90.0) as u64)))
+            (
+                "lost",
+                Some(opened + chrono::Days::new(60 + (u * 90.0) as u64)),
+            )
         };
         let closed = closed.map(|c: NaiveDate| c.min(today));
         sqlx::query(
@@ -140,7 +145,11 @@ async fn objectives(
     today: NaiveDate,
 ) -> sqlx::Result<()> {
     let items = [
-        ("Développer la part de portefeuille", Some("share_of_wallet"), false),
+        (
+            "Développer la part de portefeuille",
+            Some("share_of_wallet"),
+            false,
+        ),
         ("Fiabiliser les livraisons (OTIF)", Some("otif"), false),
         ("Lancer un projet d’innovation conjoint", None, true),
         ("Revue de direction trimestrielle", None, false),
@@ -153,7 +162,8 @@ async fn objectives(
             u if u < 0.85 => "at_risk",
             _ => "off_track",
         };
-        let due = today + Months::new(2 + (i as u32) * 3) - Months::new(if i == 0 { 12 } else { 0 });
+        let due =
+            today + Months::new(2 + (i as u32) * 3) - Months::new(if i == 0 { 12 } else { 0 });
         sqlx::query(
             "INSERT INTO account_objectives (account_id, title, kpi_code, due, status, innovation) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -219,14 +229,39 @@ async fn financials(
 /// The criteria of both axes and two rating dates (seven months and one month ago).
 async fn selection(tx: &mut PgConnection, today: NaiveDate) -> anyhow::Result<()> {
     let criteria: &[(&str, &str, i32, Option<(&str, f64, f64)>)] = &[
-        ("attractiveness", "Chiffre d’affaires", 30, Some(("revenue", 20_000.0, 1_000_000.0))),
-        ("attractiveness", "Croissance", 20, Some(("revenue_growth", -2.0, 10.0))),
+        (
+            "attractiveness",
+            "Chiffre d’affaires",
+            30,
+            Some(("revenue", 20_000.0, 1_000_000.0)),
+        ),
+        (
+            "attractiveness",
+            "Croissance",
+            20,
+            Some(("revenue_growth", -2.0, 10.0)),
+        ),
         ("attractiveness", "Capacité à innover", 20, None),
         ("attractiveness", "Présence internationale", 15, None),
-        ("attractiveness", "Prêt à partager un tableau de bord", 15, None),
-        ("strength", "Part de portefeuille", 30, Some(("share_of_wallet", 10.0, 60.0))),
+        (
+            "attractiveness",
+            "Prêt à partager un tableau de bord",
+            15,
+            None,
+        ),
+        (
+            "strength",
+            "Part de portefeuille",
+            30,
+            Some(("share_of_wallet", 10.0, 60.0)),
+        ),
         ("strength", "Qualité de la relation", 30, None),
-        ("strength", "Qualité de service (OTIF)", 20, Some(("otif", 85.0, 99.0))),
+        (
+            "strength",
+            "Qualité de service (OTIF)",
+            20,
+            Some(("otif", 85.0, 99.0)),
+        ),
         ("strength", "Profondeur du réseau", 20, None),
     ];
     let mut ids = Vec::new();

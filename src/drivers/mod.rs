@@ -5,7 +5,8 @@
 //! is not cause: the page says so, and weak evidence is marked plainly.
 //!
 //! Pairing: each value of the outcome (period p, its frequency) is paired with the
-//! mean of the KPI's values whose period starts within the outcome's period.
+//! mean of the KPI's values whose period starts within the outcome's period; the
+//! outcome's values of the last three years are used.
 
 use std::collections::BTreeMap;
 
@@ -75,6 +76,7 @@ pub async fn pairs(
               AND xv.period < ov.period + CASE ok.frequency WHEN 'monthly' THEN interval '1 month' \
                   WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year' END \
          WHERE ok.code = $1 AND ok.account_id = ANY($2) AND ($3::text IS NULL OR xk.code = $3) \
+           AND ov.period >= (current_date - interval '36 months') \
          GROUP BY ok.account_id, a.name, ov.period, ov.value, xk.code \
          ORDER BY xk.code, ok.account_id, ov.period",
     )
@@ -125,7 +127,11 @@ async fn kpi_names(state: &AppState, ui: &Ui) -> AppResult<BTreeMap<String, Stri
     Ok(rows
         .into_iter()
         .map(|(c, fr, en)| {
-            let name = if ui.locale == crate::i18n::Locale::Fr { fr } else { en };
+            let name = if ui.locale == crate::i18n::Locale::Fr {
+                fr
+            } else {
+                en
+            };
             (c, name)
         })
         .collect())
@@ -159,11 +165,14 @@ pub async fn ranked(
     let names = kpi_names(state, ui).await?;
     let mut by_code: BTreeMap<String, Vec<Observation>> = BTreeMap::new();
     for p in &pairs {
-        by_code.entry(p.code.clone()).or_default().push(Observation {
-            account: p.account_id,
-            x: p.x,
-            y: p.y,
-        });
+        by_code
+            .entry(p.code.clone())
+            .or_default()
+            .push(Observation {
+                account: p.account_id,
+                x: p.x,
+                y: p.y,
+            });
     }
     let (found, refused) = correlation::rank_drivers(by_code.into_iter().collect());
     let name = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_owned());
@@ -289,12 +298,20 @@ pub async fn scatter(
     let points: Vec<ScatterPoint> = pairs
         .iter()
         .zip(&labels)
-        .map(|(p, l)| ScatterPoint { label: l, x: p.x, y: p.y })
+        .map(|(p, l)| ScatterPoint {
+            label: l,
+            x: p.x,
+            y: p.y,
+        })
         .collect();
     let svg = scatter_chart("scatter-title", &name, &outcome_name, &points);
     let obs: Vec<Observation> = pairs
         .iter()
-        .map(|p| Observation { account: p.account_id, x: p.x, y: p.y })
+        .map(|p| Observation {
+            account: p.account_id,
+            x: p.x,
+            y: p.y,
+        })
         .collect();
     let summary = match correlation::drive(&obs, correlation::DEFAULT_LEVEL) {
         Ok(d) => Some(ui.locale.t_args(
@@ -305,7 +322,10 @@ pub async fn scatter(
                 ("accounts", (d.n_accounts as i64).into()),
                 ("low", ui.num(d.ci_low, 2).into()),
                 ("high", ui.num(d.ci_high, 2).into()),
-                ("evidence", ui.t(&format!("evidence-{}", d.evidence.code())).into()),
+                (
+                    "evidence",
+                    ui.t(&format!("evidence-{}", d.evidence.code())).into(),
+                ),
             ],
         )),
         Err(e) => Some(reason(&ui, &e)),

@@ -271,10 +271,7 @@ pub async fn figures(
 }
 
 /// Yearly booked figures of the accounts, by account, oldest year first.
-pub async fn financials(
-    db: &PgPool,
-    ids: &[i64],
-) -> sqlx::Result<HashMap<i64, Vec<YearFigures>>> {
+pub async fn financials(db: &PgPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<YearFigures>>> {
     let rows: Vec<(i64, i32, f64, f64, f64)> = sqlx::query_as(
         "SELECT account_id, year, revenue::float8, gross_margin::float8, retention_cost::float8 \
          FROM account_financials WHERE account_id = ANY($1) ORDER BY account_id, year",

@@ -219,8 +219,7 @@ pub async fn page(
         page,
         pages,
         prev_href: (page > 1).then(|| format!("/portfolio?{}", f.query(None, Some(page - 1)))),
-        next_href: (page < pages)
-            .then(|| format!("/portfolio?{}", f.query(None, Some(page + 1)))),
+        next_href: (page < pages).then(|| format!("/portfolio?{}", f.query(None, Some(page + 1)))),
         csv_href: format!("/portfolio.csv?{}", f.query(None, None)),
         rows,
         alerts,

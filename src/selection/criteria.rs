@@ -90,7 +90,12 @@ pub async fn form_page(
                 axis: c.criterion.axis.code().to_owned(),
                 name: c.criterion.name,
                 weight: c.criterion.weight.to_string(),
-                source: if c.kpi_code.is_some() { "kpi" } else { "rating" }.into(),
+                source: if c.kpi_code.is_some() {
+                    "kpi"
+                } else {
+                    "rating"
+                }
+                .into(),
                 kpi: c.kpi_code.unwrap_or_default(),
                 low,
                 high,
@@ -139,12 +144,19 @@ fn axis_name(ui: &Ui, a: Axis) -> String {
 }
 
 /// Turns the rows into criteria (new rows get negative ids), or plain messages.
-fn validate(ui: &Ui, rows: &[CriterionInput]) -> Result<Vec<(Criterion, Option<String>)>, Vec<String>> {
+fn validate(
+    ui: &Ui,
+    rows: &[CriterionInput],
+) -> Result<Vec<(Criterion, Option<String>)>, Vec<String>> {
     let l = ui.locale;
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (i, r) in rows.iter().enumerate() {
-        let label = if r.name.is_empty() { format!("#{}", i + 1) } else { r.name.clone() };
+        let label = if r.name.is_empty() {
+            format!("#{}", i + 1)
+        } else {
+            r.name.clone()
+        };
         let axis = match r.axis.as_str() {
             "attractiveness" => Axis::Attractiveness,
             "strength" => Axis::Strength,
@@ -165,7 +177,9 @@ fn validate(ui: &Ui, rows: &[CriterionInput]) -> Result<Vec<(Criterion, Option<S
             let high = format::parse_number(&r.high);
             let code_ok = !r.kpi.is_empty()
                 && r.kpi.len() <= 63
-                && r.kpi.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && r.kpi
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !code_ok || low.is_none() || high.is_none() {
                 errors.push(l.t_args("criteria-error-kpi", &[("name", label.clone().into())]));
             }
@@ -179,7 +193,11 @@ fn validate(ui: &Ui, rows: &[CriterionInput]) -> Result<Vec<(Criterion, Option<S
         } else {
             (Source::Rating, None)
         };
-        let id = r.id.parse::<i64>().ok().filter(|id| *id > 0).unwrap_or(-(i as i64) - 1);
+        let id =
+            r.id.parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .unwrap_or(-(i as i64) - 1);
         out.push((
             Criterion {
                 id,
@@ -202,9 +220,10 @@ fn validate(ui: &Ui, rows: &[CriterionInput]) -> Result<Vec<(Criterion, Option<S
         };
         for e in found {
             errors.push(match e {
-                CriteriaError::Empty { axis } => {
-                    l.t_args("criteria-error-empty", &[("axis", axis_name(ui, axis).into())])
-                }
+                CriteriaError::Empty { axis } => l.t_args(
+                    "criteria-error-empty",
+                    &[("axis", axis_name(ui, axis).into())],
+                ),
                 CriteriaError::TooMany { axis, count, max } => l.t_args(
                     "criteria-error-too-many",
                     &[
@@ -235,7 +254,11 @@ fn validate(ui: &Ui, rows: &[CriterionInput]) -> Result<Vec<(Criterion, Option<S
         }
     }
     errors.dedup();
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 pub async fn save(
@@ -258,7 +281,11 @@ pub async fn save(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let keep: Vec<i64> = criteria.iter().map(|(c, _)| c.id).filter(|id| *id > 0).collect();
+    let keep: Vec<i64> = criteria
+        .iter()
+        .map(|(c, _)| c.id)
+        .filter(|id| *id > 0)
+        .collect();
     // Criteria left out of the form are removed (with their inputs in old ratings).
     sqlx::query("DELETE FROM selection_criteria WHERE NOT (id = ANY($1))")
         .bind(&keep)

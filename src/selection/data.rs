@@ -15,13 +15,21 @@ pub struct StoredCriterion {
 }
 
 pub async fn criteria(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<StoredCriterion>> {
-    let rows: Vec<(i64, String, String, i32, String, Option<String>, Option<f64>, Option<f64>)> =
-        sqlx::query_as(
-            "SELECT id, axis, name, weight, source, kpi_code, low::float8, high::float8 \
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        i32,
+        String,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+    )> = sqlx::query_as(
+        "SELECT id, axis, name, weight, source, kpi_code, low::float8, high::float8 \
              FROM selection_criteria ORDER BY axis, position, id",
-        )
-        .fetch_all(db)
-        .await?;
+    )
+    .fetch_all(db)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, axis, name, weight, source, kpi_code, low, high)| {
@@ -55,10 +63,7 @@ pub struct Version {
 }
 
 /// The latest two versions of each account's rating (newest first).
-pub async fn latest_versions(
-    db: &PgPool,
-    ids: &[i64],
-) -> sqlx::Result<HashMap<i64, Vec<Version>>> {
+pub async fn latest_versions(db: &PgPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<Version>>> {
     let rows: Vec<(i64, i64, NaiveDate, Option<i64>, Option<f64>)> = sqlx::query_as(
         "WITH r AS (SELECT id, account_id, rated_on, \
                            row_number() OVER (PARTITION BY account_id ORDER BY rated_on DESC) AS n \

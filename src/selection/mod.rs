@@ -143,14 +143,26 @@ pub fn cell_label(ui: &Ui, c: Cell) -> String {
     )
 }
 
-fn warning_text(ui: &Ui, w: &Warning, name: &dyn Fn(i64) -> String, kam: &dyn Fn(i64) -> String) -> String {
+fn warning_text(
+    ui: &Ui,
+    w: &Warning,
+    name: &dyn Fn(i64) -> String,
+    kam: &dyn Fn(i64) -> String,
+) -> String {
     let l = ui.locale;
     match w {
         Warning::TooManyKeyAccounts { count, max } => l.t_args(
             "selection-warn-too-many",
-            &[("count", (*count as i64).into()), ("max", (*max as i64).into())],
+            &[
+                ("count", (*count as i64).into()),
+                ("max", (*max as i64).into()),
+            ],
         ),
-        Warning::KamOverloaded { kam: k, count, fair_share } => l.t_args(
+        Warning::KamOverloaded {
+            kam: k,
+            count,
+            fair_share,
+        } => l.t_args(
             "selection-warn-kam-overloaded",
             &[
                 ("kam", kam(*k).into()),
@@ -161,9 +173,10 @@ fn warning_text(ui: &Ui, w: &Warning, name: &dyn Fn(i64) -> String, kam: &dyn Fn
         Warning::KeyAccountWithoutKam { id } => {
             l.t_args("selection-warn-no-kam", &[("account", name(*id).into())])
         }
-        Warning::KeyAccountPlacedLow { id } => {
-            l.t_args("selection-warn-placed-low", &[("account", name(*id).into())])
-        }
+        Warning::KeyAccountPlacedLow { id } => l.t_args(
+            "selection-warn-placed-low",
+            &[("account", name(*id).into())],
+        ),
         Warning::Candidate { id } => {
             l.t_args("selection-warn-candidate", &[("account", name(*id).into())])
         }
@@ -255,17 +268,27 @@ pub async fn page(
         .map(|p| {
             let m = &p.movement;
             let moved = match (m.d_attractiveness, m.d_strength) {
-                (Some(da), Some(ds)) => ui.locale.t_args(
-                    "selection-moved",
-                    &[
-                        ("da", format!("{}{}", if da >= 0.0 { "+" } else { "" }, ui.num(da, 2)).into()),
-                        ("ds", format!("{}{}", if ds >= 0.0 { "+" } else { "" }, ui.num(ds, 2)).into()),
-                    ],
-                ) + &if m.cell_changed {
-                    format!(" · {}", ui.t("selection-cell-changed"))
-                } else {
-                    String::new()
-                },
+                (Some(da), Some(ds)) => {
+                    ui.locale.t_args(
+                        "selection-moved",
+                        &[
+                            (
+                                "da",
+                                format!("{}{}", if da >= 0.0 { "+" } else { "" }, ui.num(da, 2))
+                                    .into(),
+                            ),
+                            (
+                                "ds",
+                                format!("{}{}", if ds >= 0.0 { "+" } else { "" }, ui.num(ds, 2))
+                                    .into(),
+                            ),
+                        ],
+                    ) + &if m.cell_changed {
+                        format!(" · {}", ui.t("selection-cell-changed"))
+                    } else {
+                        String::new()
+                    }
+                }
                 _ => ui.t("selection-first-rating"),
             };
             RowView {
@@ -275,7 +298,11 @@ pub async fn page(
                 owner: p.owner.clone(),
                 attractiveness: ui.num(p.attractiveness, 2),
                 strength: ui.num(p.strength, 2),
-                cell: format!("{}-{}", p.cell.attractiveness.code(), p.cell.strength.code()),
+                cell: format!(
+                    "{}-{}",
+                    p.cell.attractiveness.code(),
+                    p.cell.strength.code()
+                ),
                 cell_label: cell_label(&ui, p.cell),
                 reading: p.cell.reading().code(),
                 reading_label: ui.t(&format!("reading-{}", p.cell.reading().code())),
@@ -299,7 +326,13 @@ pub async fn page(
     let unrated = all
         .iter()
         .filter(|a| !placed.iter().any(|p| p.id == a.id))
-        .map(|a| (a.id, a.name.clone(), can_rate(all_owners.get(&a.id).copied().flatten())))
+        .map(|a| {
+            (
+                a.id,
+                a.name.clone(),
+                can_rate(all_owners.get(&a.id).copied().flatten()),
+            )
+        })
         .collect();
     let criteria = data::criteria(&state.db)
         .await?

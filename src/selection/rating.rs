@@ -61,7 +61,10 @@ async fn build(
         .map(|c: &StoredCriterion| {
             let id = c.criterion.id;
             let value = match &c.kpi_code {
-                Some(code) => kpis.get(code).map(|v| ui.num(*v, 2)).unwrap_or_else(|| "—".into()),
+                Some(code) => kpis
+                    .get(code)
+                    .map(|v| ui.num(*v, 2))
+                    .unwrap_or_else(|| "—".into()),
                 None => match typed {
                     Some(t) => t.get(&format!("r{id}")).cloned().unwrap_or_default(),
                     None => latest
@@ -121,9 +124,15 @@ pub async fn save(
     let criteria = data::criteria(&state.db).await?;
     let mut ratings: Vec<(i64, i16)> = Vec::new();
     let mut errors: HashMap<i64, String> = HashMap::new();
-    for c in criteria.iter().filter(|c| c.criterion.source == Source::Rating) {
+    for c in criteria
+        .iter()
+        .filter(|c| c.criterion.source == Source::Rating)
+    {
         let id = c.criterion.id;
-        let raw = typed.get(&format!("r{id}")).map(String::as_str).unwrap_or("");
+        let raw = typed
+            .get(&format!("r{id}"))
+            .map(String::as_str)
+            .unwrap_or("");
         match raw.parse::<i32>() {
             Ok(r) if matrix::rating_valid(r) => ratings.push((id, r as i16)),
             _ => {
@@ -160,12 +169,14 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     for (cid, r) in &ratings {
-        sqlx::query("INSERT INTO selection_scores (rating_id, criterion_id, rating) VALUES ($1, $2, $3)")
-            .bind(rating_id)
-            .bind(cid)
-            .bind(r)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO selection_scores (rating_id, criterion_id, rating) VALUES ($1, $2, $3)",
+        )
+        .bind(rating_id)
+        .bind(cid)
+        .bind(r)
+        .execute(&mut *tx)
+        .await?;
     }
     let mut snap = Vec::new();
     for c in &criteria {

@@ -142,7 +142,8 @@ pub async fn settings_save(
     if discount.is_none() {
         errors.push(ui.t("settings-error-discount"));
     }
-    let horizon = int(&form.horizon_years).filter(|v| (1..=clv::MAX_HORIZON_YEARS as i32).contains(v));
+    let horizon =
+        int(&form.horizon_years).filter(|v| (1..=clv::MAX_HORIZON_YEARS as i32).contains(v));
     if horizon.is_none() {
         errors.push(ui.t("settings-error-horizon"));
     }
