@@ -28,6 +28,7 @@ fn xy(attractiveness: f64, strength: f64) -> (f64, f64) {
 pub fn matrix_chart(
     title_id: &str,
     cells: [[&str; 3]; 3],
+    label_of: &dyn Fn(&str) -> String,
     axis_x: &str,
     axis_y: &str,
     points: &[MatrixPoint],
@@ -46,6 +47,13 @@ pub fn matrix_chart(
                 coord(PAD + r as f64 * side),
                 coord(side),
                 coord(side)
+            ));
+            // The reading in words too: colour never carries meaning alone.
+            s.push_str(&format!(
+                "<text class=\"chart-label\" x=\"{}\" y=\"{}\">{}</text>",
+                coord(PAD + c as f64 * side + 6.0),
+                coord(PAD + (r + 1) as f64 * side - 6.0),
+                escape(&label_of(reading))
             ));
         }
     }
@@ -143,4 +151,60 @@ pub fn scatter_chart(
     ));
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::test_support::assert_well_formed;
+
+    #[test]
+    fn matrix_is_well_formed_escaped_and_places_points_by_score() {
+        let svg = matrix_chart(
+            "m",
+            [["invest"; 3]; 3],
+            &|c| c.to_owned(),
+            "x",
+            "y",
+            &[MatrixPoint {
+                label: "<A&B>",
+                attractiveness: 5.0,
+                strength: 5.0,
+            }],
+        );
+        assert_well_formed(&svg);
+        assert!(svg.contains("&lt;A&amp;B&gt;"));
+        assert!(!svg.contains("style="));
+        // Strong and attractive: top-left corner.
+        assert!(svg.contains("cx=\"60\" cy=\"60\""), "{svg}");
+    }
+
+    #[test]
+    fn scatter_survives_no_points_and_non_finite_values() {
+        assert_well_formed(&scatter_chart("s", "x", "y", &[]));
+        let svg = scatter_chart(
+            "s",
+            "x",
+            "y",
+            &[
+                ScatterPoint {
+                    label: "a",
+                    x: 1.0,
+                    y: 2.0,
+                },
+                ScatterPoint {
+                    label: "b",
+                    x: f64::NAN,
+                    y: 3.0,
+                },
+                ScatterPoint {
+                    label: "c",
+                    x: 3.0,
+                    y: 1.0,
+                },
+            ],
+        );
+        assert_well_formed(&svg);
+        assert_eq!(svg.matches("<circle").count(), 2);
+    }
 }

@@ -276,6 +276,7 @@ pub async fn csv(
         t("portfolio-col-validated"),
         t("portfolio-col-contested"),
         t("portfolio-col-last-review"),
+        t("col-since"),
     ]);
     let mut out = Csv::new(&headers)?;
     for r in &c.rows {

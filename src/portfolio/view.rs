@@ -50,6 +50,8 @@ pub struct Row {
     pub contested: i64,
     pub last_review: Option<chrono::NaiveDate>,
     pub last_review_text: String,
+    pub since: Option<chrono::NaiveDate>,
+    pub since_text: String,
 }
 
 pub fn tier_code(t: Tier) -> &'static str {
@@ -133,6 +135,11 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         contested: f.contested,
         last_review: f.last_review,
         last_review_text: f.last_review.map(|d| ui.date(&d)).unwrap_or_else(dash),
+        since: a.relationship_start,
+        since_text: a
+            .relationship_start
+            .map(|d| ui.date(&d))
+            .unwrap_or_else(dash),
     }
 }
 
@@ -168,6 +175,7 @@ impl Row {
             num(self.validated.map(|g| g * 100.0), 0),
             self.contested.to_string(),
             self.last_review.map(|d| d.to_string()).unwrap_or_default(),
+            self.since.map(|d| d.to_string()).unwrap_or_default(),
         ]);
         cells
     }
@@ -189,6 +197,7 @@ pub const SORT_KEYS: &[(&str, &str)] = &[
     ("validated", "portfolio-col-validated"),
     ("contested", "portfolio-col-contested"),
     ("review", "portfolio-col-last-review"),
+    ("since", "col-since"),
 ];
 
 /// The view's state, parsed leniently: an unknown value filters nothing.
@@ -278,6 +287,9 @@ pub fn sort(rows: &mut [Row], f: &Filters) {
             "contested" => Some(r.contested as f64),
             "review" => r
                 .last_review
+                .map(|d| f64::from(chrono::Datelike::num_days_from_ce(&d))),
+            "since" => r
+                .since
                 .map(|d| f64::from(chrono::Datelike::num_days_from_ce(&d))),
             _ => None,
         }

@@ -259,6 +259,7 @@ pub async fn page(
     let svg = matrix_chart(
         "matrix-title",
         readings,
+        &|code| ui.t(&format!("reading-{code}")),
         &ui.t("axis-strength"),
         &ui.t("axis-attractiveness"),
         &points,
