@@ -8,6 +8,7 @@
 //!   `otif_q` and `response_time_q` are the means of the account's monthly values
 //!   in that quarter (8 hours when the account has no response-time KPI);
 //! - `response_time` (negative: slower answers, lower NPS).
+//!
 //! Nothing else is planted: any other KPI that shows up is chance or shared trend.
 //! Values with a comment (the planted stories of `scorecard.rs`) are left alone.
 
@@ -202,7 +203,7 @@ async fn financials(
     let growth = 0.02 + unit(&format!("{slug}-growth")) * 0.08;
     let margin_rate = 0.24 + unit(&format!("{slug}-margin")) * 0.12;
     for year in first..=last_year {
-        let back = (last_year - year) as i32;
+        let back = last_year - year;
         let wobble = 1.0 + (unit(&format!("{slug}-{year}")) - 0.5) * 0.06;
         let revenue = (base / (1.0 + growth).powi(back) * wobble).round();
         let retention = (revenue * (0.03 + unit(&format!("{slug}-ret")) * 0.03)).round();
@@ -226,9 +227,17 @@ async fn financials(
     Ok(())
 }
 
+/// Axis, name, weight, and for a quantitative criterion (KPI code, low, high).
+type DemoCriterion = (
+    &'static str,
+    &'static str,
+    i32,
+    Option<(&'static str, f64, f64)>,
+);
+
 /// The criteria of both axes and two rating dates (seven months and one month ago).
 async fn selection(tx: &mut PgConnection, today: NaiveDate) -> anyhow::Result<()> {
-    let criteria: &[(&str, &str, i32, Option<(&str, f64, f64)>)] = &[
+    let criteria: &[DemoCriterion] = &[
         (
             "attractiveness",
             "Chiffre d’affaires",

@@ -34,12 +34,15 @@ pub struct CriterionInput {
     pub high: String,
 }
 
+/// An axis of the form: its code, its label, and its numbered rows.
+pub type AxisRows = (String, String, Vec<(usize, CriterionInput)>);
+
 #[derive(Template)]
 #[template(path = "selection/criteria.html")]
 pub struct CriteriaPage {
     pub ui: Ui,
     /// Rows per axis (attractiveness first), padded with blank rows up to 5.
-    pub axes: Vec<(String, String, Vec<(usize, CriterionInput)>)>,
+    pub axes: Vec<AxisRows>,
     pub errors: Vec<String>,
 }
 

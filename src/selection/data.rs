@@ -14,17 +14,22 @@ pub struct StoredCriterion {
     pub kpi_code: Option<String>,
 }
 
+/// id, axis, name, weight, source, KPI code, low, high.
+type CriterionRow = (
+    i64,
+    String,
+    String,
+    i32,
+    String,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+);
+/// account, rating id, rated on, criterion, input.
+type VersionRow = (i64, i64, NaiveDate, Option<i64>, Option<f64>);
+
 pub async fn criteria(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<StoredCriterion>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        i32,
-        String,
-        Option<String>,
-        Option<f64>,
-        Option<f64>,
-    )> = sqlx::query_as(
+    let rows: Vec<CriterionRow> = sqlx::query_as(
         "SELECT id, axis, name, weight, source, kpi_code, low::float8, high::float8 \
              FROM selection_criteria ORDER BY axis, position, id",
     )
@@ -64,7 +69,7 @@ pub struct Version {
 
 /// The latest two versions of each account's rating (newest first).
 pub async fn latest_versions(db: &PgPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<Version>>> {
-    let rows: Vec<(i64, i64, NaiveDate, Option<i64>, Option<f64>)> = sqlx::query_as(
+    let rows: Vec<VersionRow> = sqlx::query_as(
         "WITH r AS (SELECT id, account_id, rated_on, \
                            row_number() OVER (PARTITION BY account_id ORDER BY rated_on DESC) AS n \
                     FROM selection_ratings WHERE account_id = ANY($1)) \
