@@ -4,9 +4,9 @@
 //! (`director::correlation`), with its sample size and 95 % interval. Correlation
 //! is not cause: the page says so, and weak evidence is marked plainly.
 //!
-//! Pairing: each value of the outcome (period p, its frequency) is paired with the
-//! mean of the KPI's values whose period starts within the outcome's period; the
-//! outcome's values of the last three years are used.
+//! Pairing: each value of the outcome (its period, at the library frequency of the
+//! outcome) is paired with the mean of the KPI's values whose period starts within
+//! that period; values of the last three years are used.
 
 use std::collections::BTreeMap;
 
@@ -65,24 +65,43 @@ pub async fn pairs(
         .iter()
         .map(|a| a.id)
         .collect();
+    // The outcome's frequency (from the library) decides the buckets: each KPI's
+    // values are averaged per account, code and bucket in one pass, then joined
+    // with the outcome's values of the same bucket (a hash join, no range join).
+    let frequency: Option<String> =
+        sqlx::query_scalar("SELECT frequency::text FROM kpi_templates WHERE code = $1")
+            .bind(outcome)
+            .fetch_optional(&state.db)
+            .await?;
+    let frequency = frequency.unwrap_or_else(|| "quarterly".into());
+    let bucket = match frequency.as_str() {
+        "monthly" => "month",
+        "yearly" => "year",
+        _ => "quarter",
+    };
+    let since = chrono::Utc::now().date_naive() - chrono::Months::new(36);
     Ok(sqlx::query_as(
-        "SELECT ok.account_id, a.name AS account_name, ov.period, xk.code, \
-                avg(xv.value)::float8 AS x, ov.value::float8 AS y \
-         FROM account_kpis ok \
-         JOIN accounts a ON a.id = ok.account_id \
-         JOIN kpi_values ov ON ov.account_kpi_id = ok.id \
-         JOIN account_kpis xk ON xk.account_id = ok.account_id AND xk.code <> ok.code \
-         JOIN kpi_values xv ON xv.account_kpi_id = xk.id AND xv.period >= ov.period \
-              AND xv.period < ov.period + CASE ok.frequency WHEN 'monthly' THEN interval '1 month' \
-                  WHEN 'quarterly' THEN interval '3 months' ELSE interval '1 year' END \
-         WHERE ok.code = $1 AND ok.account_id = ANY($2) AND ($3::text IS NULL OR xk.code = $3) \
-           AND ov.period >= (current_date - interval '36 months') \
-         GROUP BY ok.account_id, a.name, ov.period, ov.value, xk.code \
-         ORDER BY xk.code, ok.account_id, ov.period",
+        "WITH o AS (SELECT k.account_id, v.period, v.value::float8 AS y \
+                    FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
+                    WHERE k.code = $1 AND k.account_id = ANY($2) AND k.frequency::text = $5 \
+                      AND v.period >= $4), \
+              x AS (SELECT k.account_id, k.code, date_trunc($6, v.period)::date AS bucket, \
+                           avg(v.value)::float8 AS x \
+                    FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
+                    WHERE k.account_id IN (SELECT DISTINCT account_id FROM o) AND k.code <> $1 \
+                      AND ($3::text IS NULL OR k.code = $3) AND v.period >= $4 \
+                    GROUP BY 1, 2, 3) \
+         SELECT o.account_id, a.name AS account_name, o.period, x.code, x.x, o.y \
+         FROM o JOIN x ON x.account_id = o.account_id AND x.bucket = o.period \
+         JOIN accounts a ON a.id = o.account_id \
+         ORDER BY x.code, o.account_id, o.period",
     )
     .bind(outcome)
     .bind(&ids)
     .bind(only)
+    .bind(since)
+    .bind(&frequency)
+    .bind(bucket)
     .fetch_all(&state.db)
     .await?)
 }
