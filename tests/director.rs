@@ -61,6 +61,30 @@ async fn portfolio_lists_every_account_and_the_csv_matches_the_filter() {
         assert_ne!(t, "—", "{col}");
     }
 
+    // The bulk computation agrees with each account's own scorecard.
+    for slug in [
+        "lumiere-retail",
+        "northwind-logistics",
+        "helios-energy",
+        "alpine-textiles",
+    ] {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        let card = app.get(&format!("/accounts/{id}")).await;
+        let overall = card.attr("#overall .stat__value", "data-score").unwrap();
+        let cell = page.text(&format!("tr[data-account=\"{id}\"] [data-col=score]"));
+        assert!(cell.starts_with(&overall), "{slug}: {cell} vs {overall}");
+        let trend = card.text("#overall-trend");
+        let row_trend = page.text(&format!("tr[data-account=\"{id}\"] [data-col=trend]"));
+        assert_eq!(
+            trend.split_whitespace().next(),
+            row_trend.split_whitespace().nth(1),
+            "{slug}: trend"
+        );
+    }
     let filtered = app
         .get("/portfolio?tier=key_account&sort=score&dir=desc")
         .await;

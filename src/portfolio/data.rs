@@ -14,7 +14,6 @@ use crate::period::Period;
 use crate::scoring::{self, KpiInput, Observation, Scorecard, Thresholds};
 
 /// One KPI with its latest value now and at the end of the previous month.
-#[derive(sqlx::FromRow)]
 struct KpiLatest {
     id: i64,
     account_id: i64,
@@ -84,18 +83,78 @@ pub struct Figures {
 /// A contest answered later than this is "waiting too long".
 pub const CONTEST_WAIT_DAYS: i32 = 14;
 
+/// Each KPI with its two latest values on or before the as-of date (one row per
+/// value, at most two; none: one row with NULLs). At most one period of any
+/// frequency starts between the end of last month and today, so the latest value
+/// as of last month's end is always among those two: one index probe per KPI.
 const LATEST_SQL: &str = "SELECT k.id, k.account_id, k.code, k.universe, k.weight::float8 AS weight, k.direction, \
         k.frequency, k.domain, k.green_from::float8 AS green_from, k.amber_from::float8 AS amber_from, \
-        k.freshness_months, n.period AS now_period, n.value AS now_value, n.target AS now_target, \
-        p.period AS prev_period, p.value AS prev_value, p.target AS prev_target \
+        k.freshness_months, n.period, n.value, n.target \
  FROM account_kpis k \
  LEFT JOIN LATERAL (SELECT v.period, v.value::float8 AS value, COALESCE(t.target, k.target)::float8 AS target \
      FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
-     WHERE v.account_kpi_id = k.id AND v.period <= $2 ORDER BY v.period DESC LIMIT 1) n ON true \
- LEFT JOIN LATERAL (SELECT v.period, v.value::float8 AS value, COALESCE(t.target, k.target)::float8 AS target \
-     FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
-     WHERE v.account_kpi_id = k.id AND v.period <= $3 ORDER BY v.period DESC LIMIT 1) p ON true \
- WHERE k.account_id = ANY($1) ORDER BY k.account_id, k.id";
+     WHERE v.account_kpi_id = k.id AND v.period <= $2 ORDER BY v.period DESC LIMIT 2) n ON true \
+ WHERE k.account_id = ANY($1) ORDER BY k.account_id, k.id, n.period DESC";
+
+/// A row of `LATEST_SQL`.
+#[derive(sqlx::FromRow)]
+struct LatestRow {
+    id: i64,
+    account_id: i64,
+    code: String,
+    universe: Universe,
+    weight: f64,
+    direction: Direction,
+    frequency: Frequency,
+    domain: DataDomain,
+    green_from: f64,
+    amber_from: f64,
+    freshness_months: i32,
+    period: Option<NaiveDate>,
+    value: Option<f64>,
+    target: Option<f64>,
+}
+
+/// Folds the rows (newest first per KPI) into one `KpiLatest` per KPI.
+fn fold_latest(rows: Vec<LatestRow>, prev_as_of: NaiveDate) -> Vec<KpiLatest> {
+    let mut out: Vec<KpiLatest> = Vec::new();
+    for r in rows {
+        let value = r
+            .period
+            .zip(r.value)
+            .zip(r.target)
+            .map(|((p, v), t)| (p, v, t));
+        if let Some(last) = out.last_mut().filter(|k| k.id == r.id) {
+            if last.prev_period.is_none()
+                && let Some((p, v, t)) = value.filter(|(p, _, _)| *p <= prev_as_of)
+            {
+                (last.prev_period, last.prev_value, last.prev_target) = (Some(p), Some(v), Some(t));
+            }
+            continue;
+        }
+        let prev = value.filter(|(p, _, _)| *p <= prev_as_of);
+        out.push(KpiLatest {
+            id: r.id,
+            account_id: r.account_id,
+            code: r.code,
+            universe: r.universe,
+            weight: r.weight,
+            direction: r.direction,
+            frequency: r.frequency,
+            domain: r.domain,
+            green_from: r.green_from,
+            amber_from: r.amber_from,
+            freshness_months: r.freshness_months,
+            now_period: value.map(|v| v.0),
+            now_value: value.map(|v| v.1),
+            now_target: value.map(|v| v.2),
+            prev_period: prev.map(|v| v.0),
+            prev_value: prev.map(|v| v.1),
+            prev_target: prev.map(|v| v.2),
+        });
+    }
+    out
+}
 
 fn input(k: &KpiLatest, now: bool) -> KpiInput {
     let (period, value, target) = if now {
@@ -138,10 +197,9 @@ pub async fn figures(
     let year_ago = as_of - chrono::Months::new(12);
     let two_years_ago = as_of - chrono::Months::new(24);
     let (kpis, weights, revenue, validation, reviews, financials, acquisition) = tokio::try_join!(
-        sqlx::query_as::<_, KpiLatest>(LATEST_SQL)
+        sqlx::query_as::<_, LatestRow>(LATEST_SQL)
             .bind(&ids)
             .bind(as_of)
-            .bind(prev_as_of)
             .fetch_all(db),
         sqlx::query_as::<_, (i64, Universe, f64)>(
             "SELECT account_id, universe, weight::float8 FROM universe_weights WHERE account_id = ANY($1)"
@@ -190,7 +248,7 @@ pub async fn figures(
     )?;
 
     let mut by_account: HashMap<i64, Vec<KpiLatest>> = HashMap::new();
-    for k in kpis {
+    for k in fold_latest(kpis, prev_as_of) {
         by_account.entry(k.account_id).or_default().push(k);
     }
     let mut weights_of: HashMap<i64, Vec<(Universe, f64)>> = HashMap::new();

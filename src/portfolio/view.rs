@@ -85,10 +85,12 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         (Some(n), Some(b)) => Some(n - b),
         _ => None,
     };
+    // The scorecard's own rule: ±0.5 points is flat; the sign is always shown.
+    let signed = |d: f64| format!("{}{}", if d > 0.0 { "+" } else { "" }, ui.num(d, 1));
     let (trend, trend_text) = match delta {
-        Some(d) if d > 0.5 => ("up", format!("▲ +{}", ui.num(d, 1))),
-        Some(d) if d < -0.5 => ("down", format!("▼ {}", ui.num(d, 1))),
-        Some(d) => ("flat", format!("→ {}", ui.num(d, 1))),
+        Some(d) if d > 0.5 => ("up", format!("▲ {}", signed(d))),
+        Some(d) if d < -0.5 => ("down", format!("▼ {}", signed(d))),
+        Some(d) => ("flat", format!("→ {}", signed(d))),
         None => ("flat", dash()),
     };
     let pct = |v: Option<f64>| {
