@@ -43,7 +43,8 @@ fn outcome_of(q: &DriversQuery) -> &'static str {
         .unwrap_or("nps")
 }
 
-/// One pair: account, account name, period, KPI code, x, y.
+/// One pair: account, account name (only for one KPI's scatter: the ranking
+/// does not need 200 000 copies of names), period, KPI code, x, y.
 #[derive(sqlx::FromRow)]
 pub struct Pair {
     pub account_id: i64,
@@ -91,7 +92,8 @@ pub async fn pairs(
                     WHERE k.account_id IN (SELECT DISTINCT account_id FROM o) AND k.code <> $1 \
                       AND ($3::text IS NULL OR k.code = $3) AND v.period >= $4 \
                     GROUP BY 1, 2, 3) \
-         SELECT o.account_id, a.name AS account_name, o.period, x.code, x.x, o.y \
+         SELECT o.account_id, CASE WHEN $3::text IS NULL THEN '' ELSE a.name END AS account_name, \
+                o.period, x.code, x.x, o.y \
          FROM o JOIN x ON x.account_id = o.account_id AND x.bucket = o.period \
          JOIN accounts a ON a.id = o.account_id \
          ORDER BY x.code, o.account_id, o.period",
