@@ -94,26 +94,40 @@ struct Scenario {
     probes: fn(&Fixture) -> Vec<(String, String)>,
 }
 
-const SCENARIOS: &[Scenario] = &[Scenario {
-    name: "scorecard",
-    about: "GET /accounts/{id}, a random generated account (director)",
-    url: |f, rng| {
-        let id = f.generated.choose(rng).expect("generated accounts");
-        format!("/accounts/{id}")
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "scorecard",
+        about: "GET /accounts/{id}, a random generated account (director)",
+        url: |f, rng| {
+            let id = f.generated.choose(rng).expect("generated accounts");
+            format!("/accounts/{id}")
+        },
+        probes: |f| {
+            vec![
+                (
+                    format!("smallest: {}", f.smallest.label()),
+                    format!("/accounts/{}", f.smallest.id),
+                ),
+                (
+                    format!("largest:  {}", f.largest.label()),
+                    format!("/accounts/{}", f.largest.id),
+                ),
+            ]
+        },
     },
-    probes: |f| {
-        vec![
-            (
-                format!("smallest: {}", f.smallest.label()),
-                format!("/accounts/{}", f.smallest.id),
-            ),
-            (
-                format!("largest:  {}", f.largest.label()),
-                format!("/accounts/{}", f.largest.id),
-            ),
-        ]
+    Scenario {
+        name: "portfolio",
+        about: "GET /portfolio, the director's cockpit over every account (bulk SQL, no query per account)",
+        url: |_, _| "/portfolio".to_owned(),
+        probes: |_| vec![("director".to_owned(), "/portfolio".to_owned())],
     },
-}];
+    Scenario {
+        name: "drivers",
+        about: "GET /drivers?outcome=nps, rank correlations of every KPI with NPS across accounts",
+        url: |_, _| "/drivers?outcome=nps".to_owned(),
+        probes: |_| vec![("director".to_owned(), "/drivers?outcome=nps".to_owned())],
+    },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Options

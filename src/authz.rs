@@ -14,6 +14,9 @@ pub enum Area {
     Accounts,
     /// The director's portfolio pages.
     Portfolio,
+    /// The director's decisions: selection criteria and portfolio settings
+    /// (admins and directors).
+    Direction,
     /// Contributors' inbox of data requests.
     Inbox,
     /// The client portal: client users only.
@@ -29,6 +32,7 @@ pub fn allows(role: Role, area: Area) -> bool {
         Area::Staff => role != Client,
         Area::Accounts => matches!(role, Admin | Director | Kam),
         Area::Portfolio => matches!(role, Admin | Director | Kam),
+        Area::Direction => matches!(role, Admin | Director),
         Area::Inbox => matches!(role, Admin | Contributor | Kam),
         Area::Portal => role == Client,
         Area::Admin => role == Admin,
@@ -45,6 +49,7 @@ mod tests {
             Area::Staff,
             Area::Accounts,
             Area::Portfolio,
+            Area::Direction,
             Area::Inbox,
             Area::Admin,
         ] {

@@ -16,8 +16,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
-    accounts, auth, evaluation, feed, health, inbox, kpis, portal, portfolio, scorecard, sharing,
-    users, values, voc,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, portal,
+    portfolio, scorecard, selection, sharing, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -67,7 +67,28 @@ pub fn app(state: AppState) -> Router {
             "/accounts/{id}/team/{user_id}/remove",
             post(accounts::team::remove),
         )
+        // The director's view
         .route("/portfolio", get(portfolio::page))
+        .route("/portfolio.csv", get(portfolio::csv))
+        .route("/selection", get(selection::page))
+        .route("/selection.csv", get(selection::csv))
+        .route(
+            "/selection/criteria",
+            get(selection::criteria::form_page).post(selection::criteria::save),
+        )
+        .route(
+            "/selection/accounts/{id}",
+            get(selection::rating::form_page).post(selection::rating::save),
+        )
+        .route("/capabilities", get(capabilities::page))
+        .route("/drivers", get(drivers::page))
+        .route("/drivers.csv", get(drivers::csv))
+        .route("/drivers/{code}", get(drivers::scatter))
+        .route("/accounts/{id}/value", get(value::account))
+        .route(
+            "/director/settings",
+            get(value::settings_page).post(value::settings_save),
+        )
         .route("/inbox", get(inbox::page))
         // CSV import
         .route(

@@ -168,6 +168,8 @@ enum Area {
     Accounts,
     /// Admins, directors, KAMs.
     Portfolio,
+    /// Admins and directors: selection criteria, director's settings.
+    Direction,
     /// Admins, KAMs, contributors (directors have no data requests).
     Inbox,
     /// Client users only.
@@ -264,6 +266,20 @@ const TABLE: &[(&str, &str, Rule)] = &[
         Rule::Editable,
     ),
     ("GET", "/portfolio", Rule::Area(Area::Portfolio)),
+    ("GET", "/portfolio.csv", Rule::Area(Area::Portfolio)),
+    ("GET", "/selection", Rule::Area(Area::Portfolio)),
+    ("GET", "/selection.csv", Rule::Area(Area::Portfolio)),
+    ("GET", "/selection/criteria", Rule::Area(Area::Direction)),
+    ("POST", "/selection/criteria", Rule::Area(Area::Direction)),
+    ("GET", "/selection/accounts/{id}", Rule::Editable),
+    ("POST", "/selection/accounts/{id}", Rule::Editable),
+    ("GET", "/capabilities", Rule::Area(Area::Portfolio)),
+    ("GET", "/drivers", Rule::Area(Area::Portfolio)),
+    ("GET", "/drivers.csv", Rule::Area(Area::Portfolio)),
+    ("GET", "/drivers/{code}", Rule::Area(Area::Portfolio)),
+    ("GET", "/accounts/{id}/value", Rule::Visible),
+    ("GET", "/director/settings", Rule::Area(Area::Direction)),
+    ("POST", "/director/settings", Rule::Area(Area::Direction)),
     ("GET", "/inbox", Rule::Area(Area::Inbox)),
     ("GET", "/import", Rule::Area(Area::Accounts)),
     ("POST", "/import", Rule::Area(Area::Accounts)),
@@ -438,6 +454,7 @@ impl Kind {
             Area::Any => self != Anonymous,
             Area::Staff => matches!(self, Admin | Director | Kam | Contributor),
             Area::Accounts | Area::Portfolio => matches!(self, Admin | Director | Kam),
+            Area::Direction => matches!(self, Admin | Director),
             Area::Inbox => matches!(self, Admin | Kam | Contributor),
             Area::Portal => self == Client,
             Area::Admin => self == Admin,
@@ -971,7 +988,8 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{verbatim_id}", "0")
         .replace("{contact_id}", "0")
         .replace("{link_id}", "0")
-        .replace("{code}", "delivery")
+        // A KPI code for /drivers/{code}; the VoC settings refuse the empty form first.
+        .replace("{code}", "otif")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

@@ -446,6 +446,14 @@ async fn the_demo_hidden_discontent_is_flagged_on_the_account_and_in_the_portfol
             "#flagged li[data-account='{account}'][data-flag=hidden_discontent]"
         )) >= 1
     );
+    // And the portfolio raises it among its alerts.
+    let portfolio = director.get("/portfolio").await;
+    assert_eq!(
+        portfolio.count(&format!(
+            "[data-alert=hidden_discontent][data-alert-account='{account}']"
+        )),
+        1
+    );
     // Every account has a row of NPS, and the heat map names the delivery complaints.
     let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
         .fetch_one(&kam.db)

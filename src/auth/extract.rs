@@ -60,6 +60,11 @@ area_extractor!(
     Area::Portfolio
 );
 area_extractor!(
+    /// Directors and admins: selection criteria and the director's settings.
+    DirectorUser,
+    Area::Direction
+);
+area_extractor!(
     /// Contributors' inbox.
     InboxUser,
     Area::Inbox

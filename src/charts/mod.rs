@@ -8,9 +8,11 @@
 //! `chart-axis`, `chart-point`). Every piece of text is escaped.
 
 mod line;
+mod matrix;
 mod sparkline;
 
 pub use line::{LineChart, line_chart};
+pub use matrix::{MatrixPoint, ScatterPoint, matrix_chart, scatter_chart};
 pub use sparkline::sparkline;
 
 /// Values beyond this are treated as gaps: they would overflow the scale

@@ -2,6 +2,7 @@
 //! industries and countries. Later features add their own demo data here.
 
 mod activity;
+mod director;
 mod evaluation;
 pub mod scorecard;
 mod voc;
@@ -312,6 +313,9 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     scorecard::load(&mut tx).await?;
     evaluation::load(&mut tx).await?;
     activity::load(&mut tx).await?;
+    // The director's demo plants the drivers of NPS in the scorecard values; the
+    // survey answers then follow those values, so both tell the same story.
+    director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     tx.commit().await?;

@@ -126,6 +126,9 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         ],
         Role::Director => &[
             ("/portfolio", "nav-portfolio"),
+            ("/selection", "nav-selection"),
+            ("/capabilities", "nav-capabilities"),
+            ("/drivers", "nav-drivers"),
             ("/accounts", "nav-accounts"),
             ("/voc", "nav-voc"),
         ],

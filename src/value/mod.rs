@@ -1,0 +1,192 @@
+//! Customer lifetime value: `/accounts/{id}/value` (historical and projected, with
+//! every input shown) and `/director/settings`, where the director sets the
+//! projection (retention probability, discount rate, horizon) and the selection
+//! limits (key accounts, KAM load).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::accounts::{self, Account};
+use crate::audit;
+use crate::auth::extract::{AccountsUser, DirectorUser};
+use crate::director::clv::{self, Clv, YearFigures};
+use crate::error::{AppError, AppResult};
+use crate::i18n::format;
+use crate::portfolio::data::{self, Settings};
+use crate::state::AppState;
+use crate::web::context::RequestCtx;
+use crate::web::layout::Ui;
+use crate::web::{flash, render, render_status, see_other};
+
+#[derive(Template)]
+#[template(path = "value/account.html")]
+pub struct ValuePage {
+    pub ui: Ui,
+    pub account: Account,
+    pub years: Vec<YearFigures>,
+    pub acquisition: f64,
+    pub settings: Settings,
+    pub clv: Option<Clv>,
+}
+
+impl ValuePage {
+    pub fn money(&self, v: &f64) -> String {
+        format::money(
+            self.ui.locale,
+            rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
+        )
+    }
+    pub fn pct(&self, v: &f64) -> String {
+        format::percent(self.ui.locale, *v, 1)
+    }
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let settings = data::settings(&state.db).await?;
+    let years = data::financials(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let acquisition: f64 =
+        sqlx::query_scalar("SELECT acquisition_cost::float8 FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&state.db)
+            .await?;
+    let clv = clv::clv(&data::clv_inputs(&years, acquisition, &settings)).ok();
+    render(&ValuePage {
+        ui,
+        account,
+        years,
+        acquisition,
+        settings,
+        clv,
+    })
+}
+
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub max_key_accounts: String,
+    pub kam_share: String,
+    pub retention_probability: String,
+    pub discount_rate: String,
+    pub horizon_years: String,
+}
+
+#[derive(Template)]
+#[template(path = "value/settings.html")]
+pub struct SettingsPage {
+    pub ui: Ui,
+    pub form: SettingsForm,
+    pub errors: Vec<String>,
+    pub updated: String,
+}
+
+pub async fn settings_page(
+    State(state): State<AppState>,
+    DirectorUser(_u): DirectorUser,
+    ui: Ui,
+) -> AppResult<Response> {
+    let s = data::settings(&state.db).await?;
+    let form = SettingsForm {
+        max_key_accounts: s.max_key_accounts.to_string(),
+        kam_share: ui.num(s.kam_share, 2),
+        retention_probability: ui.num(s.retention_probability * 100.0, 1),
+        discount_rate: ui.num(s.discount_rate * 100.0, 1),
+        horizon_years: s.horizon_years.to_string(),
+    };
+    let updated = format::datetime(ui.locale, s.updated_at);
+    render(&SettingsPage {
+        ui,
+        form,
+        errors: Vec::new(),
+        updated,
+    })
+}
+
+pub async fn settings_save(
+    State(state): State<AppState>,
+    DirectorUser(_u): DirectorUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Form(form): Form<SettingsForm>,
+) -> AppResult<Response> {
+    let mut errors = Vec::new();
+    let int = |s: &str| s.trim().parse::<i32>().ok();
+    let num = |s: &str| format::parse_number(s);
+    let max = int(&form.max_key_accounts).filter(|v| (1..=500).contains(v));
+    if max.is_none() {
+        errors.push(ui.t("settings-error-max"));
+    }
+    let share = num(&form.kam_share).filter(|v| (1.0..=10.0).contains(v));
+    if share.is_none() {
+        errors.push(ui.t("settings-error-share"));
+    }
+    let retention = num(&form.retention_probability).filter(|v| (0.0..=100.0).contains(v));
+    if retention.is_none() {
+        errors.push(ui.t("settings-error-retention"));
+    }
+    let discount = num(&form.discount_rate).filter(|v| (0.0..100.0).contains(v));
+    if discount.is_none() {
+        errors.push(ui.t("settings-error-discount"));
+    }
+    let horizon =
+        int(&form.horizon_years).filter(|v| (1..=clv::MAX_HORIZON_YEARS as i32).contains(v));
+    if horizon.is_none() {
+        errors.push(ui.t("settings-error-horizon"));
+    }
+    let (Some(max), Some(share), Some(retention), Some(discount), Some(horizon)) =
+        (max, share, retention, discount, horizon)
+    else {
+        let p = SettingsPage {
+            ui,
+            form,
+            errors,
+            updated: String::new(),
+        };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    };
+    let mut tx = state.db.begin().await?;
+    let before = data::settings(&state.db).await?;
+    sqlx::query(
+        "UPDATE director_settings SET max_key_accounts = $1, kam_share = $2::float8::numeric, \
+                retention_probability = $3::float8::numeric, discount_rate = $4::float8::numeric, \
+                horizon_years = $5, updated_by = $6 WHERE id = 1",
+    )
+    .bind(max)
+    .bind(share)
+    .bind(retention / 100.0)
+    .bind(discount / 100.0)
+    .bind(horizon)
+    .bind(ctx.user.as_ref().map(|u| u.id))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("director.settings_updated")
+            .on("director_settings", 1)
+            .before(&before)
+            .after(serde_json::json!({
+                "max_key_accounts": max, "kam_share": share,
+                "retention_probability": retention / 100.0, "discount_rate": discount / 100.0,
+                "horizon_years": horizon
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "settings-saved").await?;
+    Ok(see_other("/director/settings"))
+}

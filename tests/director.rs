@@ -1,0 +1,405 @@
+//! The director's view on the demo portfolio: portfolio cockpit and its CSV,
+//! key-account selection (matrix, warnings, refused input), drivers of NPS, and
+//! who may see what.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+
+const DIRECTOR: &str = "direction@boussole.example";
+const ALICE: &str = "kam.alice@boussole.example";
+
+async fn director() -> TestApp {
+    let mut app = TestApp::with_demo().await;
+    app.login(DIRECTOR).await;
+    app
+}
+
+#[tokio::test]
+async fn portfolio_lists_every_account_and_the_csv_matches_the_filter() {
+    let mut app = director().await;
+    let page = app.get("/portfolio").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(page.count("tr[data-account]"), total as usize);
+    for col in [
+        "tier",
+        "owner",
+        "stage",
+        "score",
+        "trend",
+        "nps",
+        "revenue",
+        "growth",
+        "clv",
+        "fresh",
+        "validated",
+        "contested",
+        "review",
+    ] {
+        assert_eq!(
+            page.count(&format!("tr[data-account] [data-col={col}]")),
+            total as usize,
+            "{col}"
+        );
+    }
+    assert_eq!(
+        page.count("tr[data-account] td[data-col=universe]"),
+        5 * total as usize
+    );
+    // Demo data fills the money and review columns of Lumière.
+    let lumiere: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = 'lumiere-retail'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    for col in ["nps", "revenue", "growth", "clv", "review"] {
+        let t = page.text(&format!("tr[data-account=\"{lumiere}\"] [data-col={col}]"));
+        assert_ne!(t, "—", "{col}");
+    }
+
+    // The bulk computation agrees with each account's own scorecard.
+    for slug in [
+        "lumiere-retail",
+        "northwind-logistics",
+        "helios-energy",
+        "alpine-textiles",
+    ] {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        let card = app.get(&format!("/accounts/{id}")).await;
+        let overall = card.attr("#overall .stat__value", "data-score").unwrap();
+        let cell = page.text(&format!("tr[data-account=\"{id}\"] [data-col=score]"));
+        assert!(cell.starts_with(&overall), "{slug}: {cell} vs {overall}");
+        let trend = card.text("#overall-trend");
+        let row_trend = page.text(&format!("tr[data-account=\"{id}\"] [data-col=trend]"));
+        assert_eq!(
+            trend.split_whitespace().next(),
+            row_trend.split_whitespace().nth(1),
+            "{slug}: trend"
+        );
+    }
+    let filtered = app
+        .get("/portfolio?tier=key_account&sort=score&dir=desc")
+        .await;
+    let ids: Vec<String> = filtered
+        .html()
+        .select(&scraper::Selector::parse("tr[data-account]").unwrap())
+        .map(|e| e.value().attr("data-account").unwrap().to_owned())
+        .collect();
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts WHERE tier = 'key_account'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), keys as usize);
+    let href = filtered.attr("#portfolio-csv", "href").unwrap();
+    let csv = app.get(&href.replace("&amp;", "&")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut rd = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let csv_ids: Vec<String> = rd.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(csv_ids, ids, "same rows, same order as the filtered view");
+}
+
+#[tokio::test]
+async fn a_kam_sees_only_their_accounts_and_clients_reach_none_of_the_pages() {
+    let mut app = TestApp::with_demo().await;
+    app.login(ALICE).await;
+    let page = app.get("/portfolio").await;
+    let mine: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM accounts a JOIN users u ON u.email = $1 \
+         WHERE a.owner_id = u.id OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = u.id)",
+    )
+    .bind(ALICE)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(!mine.is_empty());
+    assert_eq!(page.count("tr[data-account]"), mine.len());
+    for id in &mine {
+        assert_eq!(page.count(&format!("tr[data-account=\"{id}\"]")), 1);
+    }
+    let mut client = app.other_browser();
+    client.login("client@lumiere-retail.example").await;
+    for path in [
+        "/portfolio",
+        "/portfolio.csv",
+        "/selection",
+        "/selection/criteria",
+        "/capabilities",
+        "/drivers",
+        "/drivers/otif?outcome=nps",
+        "/director/settings",
+    ] {
+        assert_eq!(
+            client.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}
+
+async fn simple_criteria(app: &mut TestApp) {
+    let r = app
+        .post_form(
+            "/selection/criteria",
+            &[
+                ("c0_axis", "attractiveness"),
+                ("c0_name", "A1"),
+                ("c0_weight", "60"),
+                ("c0_source", "rating"),
+                ("c1_axis", "attractiveness"),
+                ("c1_name", "A2"),
+                ("c1_weight", "40"),
+                ("c1_source", "rating"),
+                ("c2_axis", "strength"),
+                ("c2_name", "S1"),
+                ("c2_weight", "100"),
+                ("c2_source", "rating"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+async fn criterion(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM selection_criteria WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn selection_places_every_rated_account_and_warns_over_the_limit() {
+    let mut app = director().await;
+    let page = app.get("/selection").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rated: i64 = sqlx::query_scalar("SELECT count(DISTINCT account_id) FROM selection_ratings")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.count("#selection-table tr[data-account]"),
+        rated as usize
+    );
+    assert_eq!(
+        page.count("#matrix svg[role=img][aria-labelledby=matrix-title]"),
+        1
+    );
+    assert_eq!(page.count("li[data-warning=too_many_key_accounts]"), 0);
+
+    // A small case: attractiveness = (5·60 + 2·40)/100 = 3.8 (high), strength 1 (low).
+    simple_criteria(&mut app).await;
+    let (a1, a2, s1) = (
+        criterion(&app, "A1").await,
+        criterion(&app, "A2").await,
+        criterion(&app, "S1").await,
+    );
+    let lumiere: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = 'lumiere-retail'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/selection/accounts/{lumiere}"),
+            &[
+                (&format!("r{a1}") as &str, "5"),
+                (&format!("r{a2}"), "2"),
+                (&format!("r{s1}"), "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get("/selection").await;
+    let row = format!("#selection-table tr[data-account=\"{lumiere}\"]");
+    assert_eq!(
+        page.text(&format!("{row} [data-col=attractiveness]")),
+        "3,8"
+    );
+    assert_eq!(page.text(&format!("{row} [data-col=strength]")), "1");
+    assert_eq!(page.attr(&row, "data-cell").as_deref(), Some("high-low"));
+    assert_eq!(
+        page.attr(&row, "data-reading").as_deref(),
+        Some("selective")
+    );
+
+    // Lower the limit below the demo's 8 key accounts: the warning appears.
+    let r = app
+        .post_form(
+            "/director/settings",
+            &[
+                ("max_key_accounts", "5"),
+                ("kam_share", "1,5"),
+                ("retention_probability", "85"),
+                ("discount_rate", "8"),
+                ("horizon_years", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get("/selection").await;
+    assert_eq!(page.count("li[data-warning=too_many_key_accounts]"), 1);
+}
+
+#[tokio::test]
+async fn bad_criteria_and_ratings_are_refused_with_the_input_kept_and_nothing_saved() {
+    let mut app = director().await;
+    let before: Vec<(i64, String, i32)> =
+        sqlx::query_as("SELECT id, name, weight FROM selection_criteria ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    // Weights adding up to 90.
+    let r = app
+        .post_form(
+            "/selection/criteria",
+            &[
+                ("c0_axis", "attractiveness"),
+                ("c0_name", "Taille"),
+                ("c0_weight", "60"),
+                ("c1_axis", "attractiveness"),
+                ("c1_name", "Croissance"),
+                ("c1_weight", "30"),
+                ("c2_axis", "strength"),
+                ("c2_name", "Part"),
+                ("c2_weight", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#error-summary").contains("90"),
+        "{}",
+        r.text("#error-summary")
+    );
+    assert!(r.body.contains("value=\"Taille\""));
+    // A sixth criterion on one axis.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for i in 0..6 {
+        fields.push((format!("c{i}_axis"), "strength".into()));
+        fields.push((format!("c{i}_name"), format!("S{i}")));
+        fields.push((
+            format!("c{i}_weight"),
+            if i == 0 { "50" } else { "10" }.into(),
+        ));
+    }
+    fields.push(("c9_axis".into(), "attractiveness".into()));
+    fields.push(("c9_name".into(), "A".into()));
+    fields.push(("c9_weight".into(), "100".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = app.post_form("/selection/criteria", &refs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#error-summary").contains('6'));
+    assert!(r.body.contains("value=\"S5\""));
+    let after: Vec<(i64, String, i32)> =
+        sqlx::query_as("SELECT id, name, weight FROM selection_criteria ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(before, after, "nothing saved");
+
+    // A rating out of range.
+    let rating: i64 = sqlx::query_scalar(
+        "SELECT id FROM selection_criteria WHERE source = 'rating' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let db = app.db.clone();
+    let versions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM selection_ratings")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    let n = versions().await;
+    let lumiere: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = 'lumiere-retail'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let key = format!("r{rating}");
+    let r = app
+        .post_form(&format!("/selection/accounts/{lumiere}"), &[(&key, "7")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.attr(&format!("#{key}"), "value").as_deref(), Some("7"));
+    assert!(r.text("#error-summary").contains('5'));
+    assert_eq!(versions().await, n, "no rating version written");
+}
+
+#[tokio::test]
+async fn drivers_rank_the_planted_drivers_of_nps_at_the_top() {
+    let mut app = director().await;
+    let page = app.get("/drivers?outcome=nps").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("#not-causation"), 1);
+    let codes: Vec<String> = page
+        .html()
+        .select(&scraper::Selector::parse("#drivers-table tbody tr").unwrap())
+        .map(|e| e.value().attr("data-kpi-code").unwrap().to_owned())
+        .collect();
+    println!("drivers of NPS: {codes:?}");
+    // Ranked first: the strongest well-supported driver.
+    assert_eq!(codes.first().map(String::as_str), Some("otif"), "{codes:?}");
+    // By strength of the link alone, both planted drivers lead.
+    let mut by_strength: Vec<(String, f64)> = codes
+        .iter()
+        .map(|c| {
+            let rho = page
+                .text(&format!("tr[data-kpi-code={c}] [data-col=rho]"))
+                .replace(',', ".")
+                .replace('+', "");
+            (c.clone(), rho.parse::<f64>().unwrap().abs())
+        })
+        .collect();
+    by_strength.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let top: Vec<&str> = by_strength
+        .iter()
+        .take(3)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert!(
+        top.contains(&"otif") && top.contains(&"response_time"),
+        "{by_strength:?}"
+    );
+    assert_eq!(
+        page.attr("tr[data-kpi-code=response_time]", "data-sign")
+            .as_deref(),
+        Some("negative")
+    );
+    // Only 6 of the 8 NPS accounts measure response time: marked as weak evidence.
+    assert_eq!(
+        page.attr("tr[data-kpi-code=response_time]", "data-evidence")
+            .as_deref(),
+        Some("weak")
+    );
+    assert_eq!(
+        page.text("tr[data-kpi-code=response_time] [data-col=accounts]"),
+        "6"
+    );
+    let pairs: usize = page
+        .text("tr[data-kpi-code=otif] [data-col=pairs]")
+        .parse()
+        .unwrap();
+    assert!(pairs >= 8);
+    assert!(
+        page.text("tr[data-kpi-code=otif] [data-col=interval]")
+            .starts_with('[')
+    );
+    let scatter = app.get("/drivers/otif?outcome=nps").await;
+    assert_eq!(scatter.status, StatusCode::OK);
+    assert_eq!(scatter.count("#scatter-table tbody tr"), pairs);
+    assert_eq!(
+        scatter.count("svg[role=img][aria-labelledby=scatter-title]"),
+        1
+    );
+}
