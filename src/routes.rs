@@ -16,8 +16,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
-    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, portal,
-    portfolio, scorecard, selection, sharing, users, value, values, voc,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, opportunities,
+    portal, portfolio, scorecard, selection, sharing, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -192,6 +192,16 @@ pub fn app(state: AppState) -> Router {
         .route("/evaluations", get(evaluation::queue::page))
         .route("/evaluations.csv", get(evaluation::queue::csv))
         .route("/accounts/{id}/as-client", get(portal::preview))
+        // Opportunities and business reviews (read by the director's capabilities)
+        .route(
+            "/accounts/{id}/opportunities",
+            get(opportunities::show).post(opportunities::create),
+        )
+        .route(
+            "/accounts/{id}/opportunities/{opportunity_id}",
+            post(opportunities::close),
+        )
+        .route("/accounts/{id}/reviews", post(opportunities::add_review))
         // Voice of the customer
         .route("/voc", get(voc::overview::show))
         .route(

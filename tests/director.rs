@@ -403,3 +403,93 @@ async fn drivers_rank_the_planted_drivers_of_nps_at_the_top() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_team_records_opportunities_and_reviews_with_bad_input_refused() {
+    let mut kam = TestApp::with_demo().await;
+    kam.login("kam.alice@boussole.example").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE slug = 'lumiere-retail'")
+        .fetch_one(&kam.db)
+        .await
+        .unwrap();
+    let count = |db: sqlx::PgPool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM opportunities")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    let before = count(kam.db.clone()).await;
+    // Won without a closing date: refused, input kept, nothing written.
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/opportunities"),
+            &[
+                ("name", "Rayonnage connecté"),
+                ("value", "120 000"),
+                ("opened_on", "2026-09-01"),
+                ("outcome", "won"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.attr("#name", "value").as_deref(),
+        Some("Rayonnage connecté")
+    );
+    assert!(r.text(".error-summary").contains("clôture"));
+    assert_eq!(count(kam.db.clone()).await, before);
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/opportunities"),
+            &[
+                ("name", "Rayonnage connecté"),
+                ("value", "120 000,50"),
+                ("opened_on", "2026-09-01"),
+                ("outcome", "open"),
+                ("innovation", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (oid, value, innovation): (i64, f64, bool) = sqlx::query_as(
+        "SELECT id, value::float8, innovation FROM opportunities WHERE name = 'Rayonnage connecté'",
+    )
+    .fetch_one(&kam.db)
+    .await
+    .unwrap();
+    assert_eq!((value, innovation), (120000.5, true));
+    kam.post_form(
+        &format!("/accounts/{id}/opportunities/{oid}"),
+        &[("outcome", "won")],
+    )
+    .await;
+    let page = kam.get(&format!("/accounts/{id}/opportunities")).await;
+    assert_eq!(
+        page.attr(&format!("tr[data-opportunity='{oid}']"), "data-outcome")
+            .as_deref(),
+        Some("won")
+    );
+    let r = kam
+        .post_form(
+            &format!("/accounts/{id}/reviews"),
+            &[
+                ("held_on", "2026-11-20"),
+                ("title", "Revue trimestrielle"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = kam.get(&format!("/accounts/{id}/opportunities")).await;
+    assert!(page.text("#review-list").contains("Revue trimestrielle"));
+    // Another KAM's account stays out of reach.
+    let mut bruno = kam.other_browser();
+    bruno.login("kam.bruno@boussole.example").await;
+    assert_eq!(
+        bruno
+            .get(&format!("/accounts/{id}/opportunities"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -367,6 +367,14 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ),
     ("GET", "/evaluations", Rule::Area(Area::Accounts)),
     ("GET", "/evaluations.csv", Rule::Area(Area::Accounts)),
+    ("GET", "/accounts/{id}/opportunities", Rule::Visible),
+    ("POST", "/accounts/{id}/opportunities", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/opportunities/{opportunity_id}",
+        Rule::Editable,
+    ),
+    ("POST", "/accounts/{id}/reviews", Rule::Editable),
     // Voice of the customer
     ("GET", "/voc", Rule::Area(Area::Accounts)),
     ("GET", "/accounts/{id}/contacts", Rule::Visible),
@@ -893,6 +901,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{verbatim_id}",
         "{link_id}",
         "{code}",
+        "{opportunity_id}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -990,6 +999,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{link_id}", "0")
         // A KPI code for /drivers/{code}; the VoC settings refuse the empty form first.
         .replace("{code}", "otif")
+        .replace("{opportunity_id}", "0")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

@@ -1,0 +1,357 @@
+//! `/accounts/{id}/opportunities`: the minimal records the director's capabilities
+//! read — opportunities (won, lost, open; joint innovation or not) and business
+//! reviews — entered by the account's team.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::{self, Account, form::editable};
+use crate::audit;
+use crate::auth::extract::AccountsUser;
+use crate::error::{AppError, AppResult};
+use crate::i18n::format;
+use crate::state::AppState;
+use crate::web::context::RequestCtx;
+use crate::web::layout::Ui;
+use crate::web::{flash, render, render_status, see_other};
+
+pub const OUTCOMES: &[&str] = &["open", "won", "lost"];
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpportunityRow {
+    pub id: i64,
+    pub name: String,
+    pub value: Decimal,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub outcome: String,
+    pub innovation: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub held_on: NaiveDate,
+    pub title: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OpportunityForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub opened_on: String,
+    #[serde(default)]
+    pub closed_on: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub innovation: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "opportunities/page.html")]
+pub struct OpportunitiesPage {
+    pub ui: Ui,
+    pub account: Account,
+    pub can_edit: bool,
+    pub opportunities: Vec<(OpportunityRow, String)>,
+    pub reviews: Vec<ReviewRow>,
+    pub form: OpportunityForm,
+    pub review: ReviewForm,
+    pub errors: Vec<(&'static str, String)>,
+}
+
+impl OpportunitiesPage {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ui: Ui,
+    account: Account,
+    can_edit: bool,
+) -> AppResult<OpportunitiesPage> {
+    let rows: Vec<OpportunityRow> = sqlx::query_as(
+        "SELECT id, name, value, opened_on, closed_on, outcome, innovation FROM opportunities \
+         WHERE account_id = $1 ORDER BY opened_on DESC, id DESC",
+    )
+    .bind(account.id)
+    .fetch_all(&state.db)
+    .await?;
+    let reviews: Vec<ReviewRow> = sqlx::query_as(
+        "SELECT held_on, title, notes FROM business_reviews WHERE account_id = $1 ORDER BY held_on DESC",
+    )
+    .bind(account.id)
+    .fetch_all(&state.db)
+    .await?;
+    let locale = ui.locale;
+    Ok(OpportunitiesPage {
+        opportunities: rows
+            .into_iter()
+            .map(|r| {
+                let v = format::money(locale, r.value);
+                (r, v)
+            })
+            .collect(),
+        reviews,
+        form: OpportunityForm {
+            outcome: "open".into(),
+            ..OpportunityForm::default()
+        },
+        review: ReviewForm::default(),
+        errors: Vec::new(),
+        can_edit,
+        account,
+        ui,
+    })
+}
+
+/// `GET /accounts/{id}/opportunities`
+pub async fn show(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let can_edit = accounts::can_edit(&user, &account);
+    render(&page(&state, ui, account, can_edit).await?)
+}
+
+#[derive(Debug, Serialize)]
+struct Checked {
+    name: String,
+    value: Decimal,
+    opened_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    outcome: String,
+    innovation: bool,
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn check(
+    f: &OpportunityForm,
+    today: NaiveDate,
+) -> Result<Checked, Vec<(&'static str, &'static str)>> {
+    let mut errors = Vec::new();
+    let name = f.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(("name", "field-required"));
+    }
+    let value = match format::parse_number(&f.value) {
+        Some(v) if (0.0..1e12).contains(&v) => Decimal::from_f64_retain(v).map(|d| d.round_dp(2)),
+        Some(_) => {
+            errors.push(("value", "value-out-of-range"));
+            None
+        }
+        None => {
+            errors.push(("value", "value-not-a-number"));
+            None
+        }
+    };
+    let opened = date(&f.opened_on).filter(|d| *d <= today);
+    if opened.is_none() {
+        errors.push(("opened_on", "date-invalid"));
+    }
+    if !OUTCOMES.contains(&f.outcome.as_str()) {
+        errors.push(("outcome", "kpi-choose-from-list"));
+    }
+    let closed = if f.outcome == "open" {
+        None
+    } else {
+        match date(&f.closed_on) {
+            Some(c) if opened.is_some_and(|o| c >= o) && c <= today => Some(c),
+            _ => {
+                errors.push(("closed_on", "opportunity-closed-date"));
+                None
+            }
+        }
+    };
+    match (value, opened) {
+        (Some(value), Some(opened_on)) if errors.is_empty() => Ok(Checked {
+            name,
+            value,
+            opened_on,
+            closed_on: closed,
+            outcome: f.outcome.clone(),
+            innovation: f.innovation == "on",
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// `POST /accounts/{id}/opportunities`
+pub async fn create(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Path(id): Path<i64>,
+    Form(form): Form<OpportunityForm>,
+) -> AppResult<Response> {
+    let account = editable(&state, &user, id).await?;
+    let checked = match check(&form, chrono::Utc::now().date_naive()) {
+        Ok(c) => c,
+        Err(errors) => {
+            let mut p = page(&state, ui, account, true).await?;
+            p.errors = errors.into_iter().map(|(f, k)| (f, p.ui.t(k))).collect();
+            p.form = form;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let oid: i64 = sqlx::query_scalar(
+        "INSERT INTO opportunities (account_id, name, value, opened_on, closed_on, outcome, innovation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(&checked.name)
+    .bind(checked.value)
+    .bind(checked.opened_on)
+    .bind(checked.closed_on)
+    .bind(&checked.outcome)
+    .bind(checked.innovation)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("opportunity.created")
+            .on("opportunity", oid)
+            .account(Some(id))
+            .after(&checked),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "opportunity-saved").await?;
+    Ok(see_other(&format!("/accounts/{id}/opportunities")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+/// `POST /accounts/{id}/opportunities/{opportunity_id}`: closes an open one, today.
+pub async fn close(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ctx: RequestCtx,
+    Path((id, opportunity_id)): Path<(i64, i64)>,
+    Form(form): Form<CloseForm>,
+) -> AppResult<Response> {
+    editable(&state, &user, id).await?;
+    if form.outcome != "won" && form.outcome != "lost" {
+        return Err(AppError::Unprocessable("kpi-choose-from-list"));
+    }
+    let mut tx = state.db.begin().await?;
+    let closed = sqlx::query(
+        "UPDATE opportunities SET outcome = $3, closed_on = greatest(current_date, opened_on) \
+         WHERE id = $1 AND account_id = $2 AND outcome = 'open'",
+    )
+    .bind(opportunity_id)
+    .bind(id)
+    .bind(&form.outcome)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if closed == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("opportunity.closed")
+            .on("opportunity", opportunity_id)
+            .account(Some(id))
+            .before(serde_json::json!({ "outcome": "open" }))
+            .after(serde_json::json!({ "outcome": form.outcome })),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "opportunity-saved").await?;
+    Ok(see_other(&format!("/accounts/{id}/opportunities")))
+}
+
+/// `POST /accounts/{id}/reviews`: a business review held with the client.
+pub async fn add_review(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    let account = editable(&state, &user, id).await?;
+    let today = chrono::Utc::now().date_naive();
+    let held = date(&form.held_on).filter(|d| *d <= today);
+    let title = form.title.trim().to_owned();
+    let mut errors = Vec::new();
+    if held.is_none() {
+        errors.push(("held_on", "date-invalid"));
+    }
+    if title.is_empty() || title.chars().count() > 200 {
+        errors.push(("title", "field-required"));
+    }
+    if form.notes.chars().count() > 4000 {
+        errors.push(("notes", "field-too-long"));
+    }
+    let Some(held) = held.filter(|_| errors.is_empty()) else {
+        let mut p = page(&state, ui, account, true).await?;
+        p.errors = errors.into_iter().map(|(f, k)| (f, p.ui.t(k))).collect();
+        p.review = form;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    };
+    let mut tx = state.db.begin().await?;
+    let rid: i64 = sqlx::query_scalar(
+        "INSERT INTO business_reviews (account_id, held_on, title, notes) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(id)
+    .bind(held)
+    .bind(&title)
+    .bind(form.notes.trim())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("business_review.created")
+            .on("business_review", rid)
+            .account(Some(id))
+            .after(serde_json::json!({ "held_on": held, "title": title })),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "review-saved").await?;
+    Ok(see_other(&format!("/accounts/{id}/opportunities#reviews")))
+}
