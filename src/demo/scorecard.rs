@@ -32,6 +32,10 @@
 //!   (candidate, improving), Meridian Telecom (managed, slowly declining, negative
 //!   growth) and Alpine Textiles (managed, ramping up) carry 15–16 KPIs, all internal.
 //!
+//! NPS values are then rewritten by `demo::director` to plant the drivers of NPS
+//! (OTIF and response time), so NPS levels follow logistics and service rather
+//! than the stories above (Atelier Vernier's NPS reads amber against its target).
+//!
 //! Planted cases hold on any day (see the tests, which use `crate::scoring`): a
 //! `Stale` series ends with the last period that *ended* at least 8 months ago, so
 //! it is stale with a 6-month window; a `Red` value sits at a fixed attainment below
