@@ -7,8 +7,8 @@ use crate::cli::VocCommand;
 use crate::voc::text::eval::{Report, evaluate, parse_labelled};
 use crate::voc::text::{LABEL_THRESHOLD, Language, Taxonomy, analyze};
 
-/// The labelled set shipped with Boussole (see data/voc/LICENSES.md for sources).
-pub const LABELLED: &str = include_str!("../../data/voc/labelled.tsv");
+/// The labelled set shipped with Boussole (see src/voc/text/data/LICENSES.md for sources).
+pub const LABELLED: &str = include_str!("text/data/labelled.tsv");
 
 pub fn run(cmd: VocCommand) -> anyhow::Result<()> {
     match cmd {

@@ -7,7 +7,7 @@ use boussole::voc::text::eval::{evaluate, parse_labelled};
 
 #[test]
 fn held_out_half_meets_floors() {
-    let rows = parse_labelled(include_str!("../../data/voc/labelled.tsv")).unwrap();
+    let rows = parse_labelled(include_str!("../../src/voc/text/data/labelled.tsv")).unwrap();
     assert!(rows.len() >= 240);
     let tax = Taxonomy::default();
     let test = evaluate(rows.iter().filter(|r| r.is_test), &tax);
@@ -24,7 +24,7 @@ fn held_out_half_meets_floors() {
 
 #[test]
 fn labelled_set_is_balanced() {
-    let rows = parse_labelled(include_str!("../../data/voc/labelled.tsv")).unwrap();
+    let rows = parse_labelled(include_str!("../../src/voc/text/data/labelled.tsv")).unwrap();
     for lang in [
         boussole::voc::text::Language::French,
         boussole::voc::text::Language::English,

@@ -197,17 +197,17 @@ fn build(lang: Language) -> Dictionary {
     let mut dict = Dictionary::new();
     match lang {
         Language::English => {
-            load_tsv(&mut dict, include_str!("../../../data/voc/lexicon_en.tsv"));
+            load_tsv(&mut dict, include_str!("data/lexicon_en.tsv"));
             load_tsv(
                 &mut dict,
-                include_str!("../../../data/voc/lexicon_b2b_en.tsv"),
+                include_str!("data/lexicon_b2b_en.tsv"),
             );
         }
         Language::French => {
-            load_tsv(&mut dict, include_str!("../../../data/voc/lexicon_fr.tsv"));
+            load_tsv(&mut dict, include_str!("data/lexicon_fr.tsv"));
             load_tsv(
                 &mut dict,
-                include_str!("../../../data/voc/lexicon_b2b_fr.tsv"),
+                include_str!("data/lexicon_b2b_fr.tsv"),
             );
         }
     }
