@@ -198,17 +198,11 @@ fn build(lang: Language) -> Dictionary {
     match lang {
         Language::English => {
             load_tsv(&mut dict, include_str!("data/lexicon_en.tsv"));
-            load_tsv(
-                &mut dict,
-                include_str!("data/lexicon_b2b_en.tsv"),
-            );
+            load_tsv(&mut dict, include_str!("data/lexicon_b2b_en.tsv"));
         }
         Language::French => {
             load_tsv(&mut dict, include_str!("data/lexicon_fr.tsv"));
-            load_tsv(
-                &mut dict,
-                include_str!("data/lexicon_b2b_fr.tsv"),
-            );
+            load_tsv(&mut dict, include_str!("data/lexicon_b2b_fr.tsv"));
         }
     }
     for (key, entry) in rules::rules(lang) {
