@@ -123,7 +123,7 @@ pub struct InviteForm {
 }
 
 /// The site's address for links: the configured public URL, else the Host asked for.
-fn site(state: &AppState, headers: &HeaderMap) -> String {
+pub fn site(state: &AppState, headers: &HeaderMap) -> String {
     match &state.config.public_url {
         Some(u) => u.as_str().trim_end_matches('/').to_owned(),
         None => {

@@ -90,6 +90,20 @@ pub struct SurveyPage {
 }
 
 impl SurveyPage {
+    /// The form for an open link, empty.
+    fn form(ui: Ui, account_name: String, action: String, questions: Vec<Question>) -> Self {
+        Self {
+            ui,
+            account_name,
+            action,
+            questions,
+            values: HashMap::new(),
+            errors: Vec::new(),
+            thanks: false,
+            invalid: false,
+        }
+    }
+
     pub fn value(&self, code: &str) -> &str {
         self.values.get(code).map(String::as_str).unwrap_or("")
     }
@@ -240,16 +254,12 @@ pub async fn public_form(
     if ctx.user.is_none() {
         ui.locale = locale_of(&link.language);
     }
-    let page = SurveyPage {
-        account_name: link.account_name,
-        action: format!("/survey/{token}"),
-        questions: questions(&state.db).await?,
-        values: HashMap::new(),
-        errors: Vec::new(),
-        thanks: false,
-        invalid: false,
+    let page = SurveyPage::form(
         ui,
-    };
+        link.account_name,
+        format!("/survey/{token}"),
+        questions(&state.db).await?,
+    );
     render_status(StatusCode::OK, &page)
 }
 
@@ -355,14 +365,8 @@ async fn answer(
     store::refresh_scorecard(&mut tx, link.account_id, today, &ctx.actor()).await?;
     tx.commit().await?;
     let page = SurveyPage {
-        account_name: link.account_name,
-        action,
-        questions: Vec::new(),
-        values: HashMap::new(),
-        errors: Vec::new(),
         thanks: true,
-        invalid: false,
-        ui,
+        ..SurveyPage::form(ui, link.account_name, action, Vec::new())
     };
     render_status(StatusCode::OK, &page)
 }
@@ -385,16 +389,12 @@ pub async fn portal_form(
     Path(link_id): Path<i64>,
 ) -> AppResult<Response> {
     let link = own_link(&state, user.id, link_id).await?;
-    let page = SurveyPage {
-        account_name: link.account_name,
-        action: format!("/portal/surveys/{link_id}"),
-        questions: questions(&state.db).await?,
-        values: HashMap::new(),
-        errors: Vec::new(),
-        thanks: false,
-        invalid: false,
+    let page = SurveyPage::form(
         ui,
-    };
+        link.account_name,
+        format!("/portal/surveys/{link_id}"),
+        questions(&state.db).await?,
+    );
     render_status(StatusCode::OK, &page)
 }
 

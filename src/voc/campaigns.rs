@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
@@ -14,7 +14,7 @@ use crate::accounts::{self, Account, form::editable};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
 use crate::error::{AppError, AppResult};
-use crate::sharing::invitations::{hash, new_token};
+use crate::sharing::invitations::{hash, new_token, site};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
@@ -144,19 +144,6 @@ pub async fn list(
         .ok_or(AppError::NotFound)?;
     let can_edit = accounts::can_edit(&user, &account);
     render(&page(&state, ui, account, can_edit).await?)
-}
-
-fn site(state: &AppState, headers: &HeaderMap) -> String {
-    match &state.config.public_url {
-        Some(u) => u.as_str().trim_end_matches('/').to_owned(),
-        None => format!(
-            "http://{}",
-            headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost")
-        ),
-    }
 }
 
 /// `POST /accounts/{id}/surveys`: the form repeats `to` once per chosen person,
