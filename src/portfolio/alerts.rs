@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use crate::accounts::AccountSummary;
 use crate::domain::Universe;
 use crate::i18n::Locale;
-use crate::scorecard::page::score_status;
+use crate::scoring::band;
 
 use super::data::{CONTEST_WAIT_DAYS, Figures};
 
@@ -36,12 +36,12 @@ pub fn alerts(
             text,
         };
         let mut red: Vec<String> = Vec::new();
-        if score_status(f.now.overall) == "red" && score_status(f.before.overall) != "red" {
+        if band(f.now.overall).code() == "red" && band(f.before.overall).code() != "red" {
             red.push(locale.t("overall-score"));
         }
         for &u in Universe::ALL {
-            let now = score_status(f.now.universe(u).score);
-            let before = score_status(f.before.universe(u).score);
+            let now = band(f.now.universe(u).score).code();
+            let before = band(f.before.universe(u).score).code();
             if now == "red" && before != "red" {
                 red.push(locale.t(&u.label_key()));
             }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use crate::accounts::{AccountSummary, Tier};
 use crate::domain::Universe;
 use crate::i18n::format;
-use crate::scorecard::page::score_status;
+use crate::scoring::band;
 use crate::web::layout::Ui;
 
 use super::PortfolioQuery;
@@ -72,9 +72,11 @@ fn dash() -> String {
 }
 
 fn cell(ui: &Ui, score: Option<f64>) -> Cell {
-    let status = score_status(score);
+    let status = band(score).code();
     Cell {
-        text: score.map(|s| ui.num(s, 0)).unwrap_or_else(dash),
+        text: score
+            .map(|s| ui.num(crate::scoring::shown(s), 0))
+            .unwrap_or_else(dash),
         status,
         label: ui.t(&format!("status-{status}")),
     }

@@ -11,22 +11,40 @@
 //!   negative targets (an NPS of −10) and a value of 0 for a lower-is-better KPI
 //!   (0 complaints against a target of 4 is 200 %, capped at 150 %).
 //!   A target of 0 or a non-finite number gives no attainment.
-//! - **Status (RAG)**: green if `a·100 ≥ green_from`, amber if `a·100 ≥ amber_from`,
-//!   red otherwise (thresholds are attainment percentages, set per KPI).
-//! - **KPI score** `= min(a, 1)·100`: beating one target does not make up for
-//!   missing another.
+//! - **Status (RAG)** of a KPI: green if `p = a·100 ≥ G` (`green_from`), amber if
+//!   `p ≥ A` (`amber_from`), red otherwise (thresholds are attainment percentages,
+//!   set per KPI, `0 < A ≤ G`).
+//! - **Score bands**: a score in `[0, 70)` reads red, `[70, 90)` amber, `[90, 100]`
+//!   green ([`band`]: the one rule every page uses for a universe, the account and
+//!   the portfolio).
+//! - **KPI score**: the attainment interpolated across the KPI's *own* thresholds,
+//!   so that a green KPI scores in the green band, an amber one in the amber band,
+//!   a red one in the red band ([`kpi_score`]):
+//!   - `p < A`: `70·p/A` (red: 0 at p = 0, towards 70 at the amber threshold);
+//!   - `A ≤ p < G`: `70 + 20·(p − A)/(G − A)` (amber);
+//!   - `p ≥ G`: `90 + 10·min(1, (p − G)/(100 − G))` when `G < 100`, and `100` when
+//!     `G ≥ 100` (green: 90 at the green threshold, 100 from 100 % attainment on).
+//!     Beating a target never scores above 100, so over-performance cannot
+//!     hide under-performance elsewhere.
 //! - **Stale**: the latest value's period ended more than `freshness_months`
 //!   whole months before the as-of date (see [`crate::period::months_between`]).
 //!   A stale KPI, or one with no value, is **left out** of every score and flagged
 //!   (status "stale" or "none"): an old or absent figure is never silently counted.
+//!   A stale KPI keeps the status its last value had ([`KpiResult::last_rag`]).
 //! - **Universe score** = weighted mean of the scores of its fresh KPIs (KPI
 //!   weights); none if the universe has no fresh KPI (with a weight above 0).
+//!   A mean lies between its smallest and largest term, and the bands are
+//!   ordered: a universe's status always lies between its worst and best fresh
+//!   KPI (all amber ⇒ amber, all green ⇒ green), and a red KPI carrying at least a
+//!   third of its universe's weight keeps the universe out of green.
 //! - **Overall score** = weighted mean of the universe scores, over the universes
 //!   that have a score (universe weights; a universe without a weight weighs 1,
 //!   a weight of 0 leaves it out); none if no universe has a score.
 //! - Hence each fresh KPI has an **effective weight**
 //!   `ew_k = (W_u/ΣW)·(w_k/Σw)`, the sums running over the scored universes and
 //!   over the fresh KPIs of the KPI's universe, and `overall = Σ ew_k·score_k`.
+//! - Scores are **shown rounded down** ([`shown`]): 89.6 reads 89 and amber, never
+//!   "90" in amber.
 //! - **Explanation** of a change of the overall score between two scorecards:
 //!   the contribution of KPI k is `ew_k(after)·score_k(after) − ew_k(before)·score_k(before)`
 //!   (a KPI missing from one side counts 0 there). The contributions add up to
@@ -115,10 +133,74 @@ pub fn rag(attainment: f64, t: Thresholds) -> Rag {
     }
 }
 
-/// `min(a, 1)·100` (and never below 0): over-performance is capped so that it
-/// cannot hide under-performance elsewhere. NaN stays NaN.
-pub fn kpi_score(attainment: f64) -> f64 {
-    attainment.clamp(0.0, 1.0) * 100.0
+/// A score from this value on reads amber (below it: red).
+pub const AMBER_BAND: f64 = 70.0;
+/// A score from this value on reads green.
+pub const GREEN_BAND: f64 = 90.0;
+
+/// The status band of a score: green from [`GREEN_BAND`], amber from
+/// [`AMBER_BAND`], red below, `Rag::None` without a score (or NaN). The one rule
+/// for universes, accounts and portfolios.
+pub fn band(score: Option<f64>) -> Rag {
+    match score {
+        Some(s) if s >= GREEN_BAND => Rag::Green,
+        Some(s) if s >= AMBER_BAND => Rag::Amber,
+        Some(s) if !s.is_nan() => Rag::Red,
+        _ => Rag::None,
+    }
+}
+
+/// A score as it is printed: rounded down to a whole point, so that the number
+/// shown never reaches a band its status does not have (89.6 reads 89, amber).
+pub fn shown(score: f64) -> f64 {
+    score.floor()
+}
+
+/// The KPI score of an attainment against the KPI's own thresholds (module
+/// documentation): red attainments score in `[0, 70)`, amber in `[70, 90)`,
+/// green in `[90, 100]`, increasing with the attainment. The band always agrees
+/// with [`rag`]. Thresholds that are not positive are read as 0+ (every
+/// attainment above them), an amber threshold above the green one as the green
+/// one. NaN stays NaN.
+pub fn kpi_score(attainment: f64, t: Thresholds) -> f64 {
+    if attainment.is_nan() {
+        return f64::NAN;
+    }
+    let p = attainment.clamp(0.0, 1.5) * 100.0;
+    let g = if t.green_from.is_finite() {
+        t.green_from.max(0.0)
+    } else {
+        f64::MAX
+    };
+    let a = if t.amber_from.is_finite() {
+        t.amber_from.clamp(0.0, g)
+    } else {
+        g
+    };
+    // Band by band, with the same comparisons as `rag`, each result kept inside
+    // its band (a division can round up to the next band's lower limit).
+    let below = |limit: f64| {
+        if limit > 0.0 {
+            limit - limit * f64::EPSILON
+        } else {
+            limit
+        }
+    };
+    if p >= g {
+        if g >= 100.0 {
+            100.0
+        } else {
+            let x = ((p - g) / (100.0 - g)).min(1.0);
+            (GREEN_BAND + (100.0 - GREEN_BAND) * x).clamp(GREEN_BAND, 100.0)
+        }
+    } else if p >= a {
+        // Here a ≤ p < g, so g − a > 0.
+        let x = (p - a) / (g - a);
+        (AMBER_BAND + (GREEN_BAND - AMBER_BAND) * x).clamp(AMBER_BAND, below(GREEN_BAND))
+    } else {
+        // Here 0 ≤ p < a, so a > 0.
+        (AMBER_BAND * p / a).clamp(0.0, below(AMBER_BAND))
+    }
 }
 
 /// `months_between(period_end, as_of) > freshness_months`.
@@ -152,6 +234,9 @@ pub struct KpiResult {
     pub id: i64,
     pub universe: Universe,
     pub rag: Rag,
+    /// The status the latest value has against its thresholds, also when it is
+    /// stale ("stale · was amber"); `None` with no value or a target of 0.
+    pub last_rag: Option<Rag>,
     /// The latest value's attainment, also for a stale value (shown greyed);
     /// `None` with no value or a target of 0.
     pub attainment: Option<f64>,
@@ -233,7 +318,12 @@ fn evaluate(k: &KpiInput, as_of: NaiveDate) -> KpiResult {
                 (Rag::Stale, a, None, true)
             } else {
                 match a {
-                    Some(a) => (rag(a, k.thresholds), Some(a), Some(kpi_score(a)), false),
+                    Some(a) => (
+                        rag(a, k.thresholds),
+                        Some(a),
+                        Some(kpi_score(a, k.thresholds)),
+                        false,
+                    ),
                     None => (Rag::None, None, None, false),
                 }
             }
@@ -242,6 +332,7 @@ fn evaluate(k: &KpiInput, as_of: NaiveDate) -> KpiResult {
     KpiResult {
         id: k.id,
         universe: k.universe,
+        last_rag: attainment.map(|a| self::rag(a, k.thresholds)),
         rag,
         attainment,
         score,

@@ -84,13 +84,63 @@ fn rag_codes_and_keys() {
     }
 }
 
+/// The KPI score of an attainment against `T` (green 95, amber 80).
+fn s(a: f64) -> f64 {
+    kpi_score(a, T)
+}
+
 #[test]
-fn kpi_score_is_capped() {
-    assert_eq!(kpi_score(0.8), 80.0);
-    assert_eq!(kpi_score(1.0), 100.0);
-    assert_eq!(kpi_score(1.5), 100.0);
-    assert_eq!(kpi_score(0.0), 0.0);
-    assert_eq!(kpi_score(-0.2), 0.0);
+fn kpi_score_interpolates_across_the_kpis_own_thresholds() {
+    // Red: 70·p/A.
+    assert_eq!(s(0.0), 0.0);
+    assert_eq!(s(-0.2), 0.0);
+    assert!(close(s(0.4), 35.0));
+    assert!(close(s(0.6), 52.5));
+    // Amber: 70 at the amber threshold, 70 + 20·(p − A)/(G − A) above.
+    assert_eq!(s(0.8), 70.0);
+    assert!(close(s(0.9), 70.0 + 20.0 * 10.0 / 15.0));
+    // Green: 90 at the green threshold, 100 from 100 % on (capped).
+    assert_eq!(s(0.95), 90.0);
+    assert!(close(s(0.97), 94.0));
+    assert_eq!(s(1.0), 100.0);
+    assert_eq!(s(1.5), 100.0);
+    assert!(s(f64::NAN).is_nan());
+    // A green threshold at or above 100 %: meeting it scores 100.
+    let high = Thresholds {
+        green_from: 110.0,
+        amber_from: 100.0,
+    };
+    assert_eq!(kpi_score(1.1, high), 100.0);
+    assert!(close(kpi_score(1.05, high), 80.0));
+    assert!(close(kpi_score(0.5, high), 35.0));
+    // A == G: no amber band at all.
+    let sharp = Thresholds {
+        green_from: 90.0,
+        amber_from: 90.0,
+    };
+    assert_eq!(kpi_score(0.9, sharp), 90.0);
+    assert!(kpi_score(0.8999, sharp) < 70.0);
+    assert_eq!(rag(0.8999, sharp), Rag::Red);
+    // Next to a threshold, the score's band still agrees with the status.
+    for a in [0.8_f64.next_down(), 0.8, 0.95_f64.next_down(), 0.95, 0.7999999] {
+        assert_eq!(band(Some(s(a))), rag(a, T), "attainment {a}");
+    }
+}
+
+#[test]
+fn bands_and_shown_scores() {
+    assert_eq!(band(None), Rag::None);
+    assert_eq!(band(Some(f64::NAN)), Rag::None);
+    assert_eq!(band(Some(0.0)), Rag::Red);
+    assert_eq!(band(Some(69.99)), Rag::Red);
+    assert_eq!(band(Some(70.0)), Rag::Amber);
+    assert_eq!(band(Some(89.99)), Rag::Amber);
+    assert_eq!(band(Some(90.0)), Rag::Green);
+    assert_eq!(band(Some(100.0)), Rag::Green);
+    // Printed scores never climb into the next band.
+    assert_eq!(shown(89.6), 89.0);
+    assert_eq!(band(Some(shown(89.6))), band(Some(89.6)));
+    assert_eq!(shown(90.0), 90.0);
 }
 
 #[test]
@@ -108,9 +158,9 @@ fn staleness_counts_whole_months() {
 #[test]
 fn two_universes_weighted_two_to_one() {
     let kpis = vec![
-        kpi(1, Marketing, 1.0, 80.0, 100.0),  // 80
+        kpi(1, Marketing, 1.0, 80.0, 100.0),  // 70 (amber threshold)
         kpi(2, Marketing, 3.0, 120.0, 100.0), // 100 (capped)
-        kpi(3, Financial, 1.0, 60.0, 100.0),  // 60
+        kpi(3, Financial, 1.0, 60.0, 100.0),  // 52.5 (red)
     ];
     let weights = [
         (Marketing, 2.0),
@@ -120,10 +170,10 @@ fn two_universes_weighted_two_to_one() {
         (Logistics, 0.0),
     ];
     let sc = score(&kpis, &weights, as_of());
-    // Marketing = (1·80 + 3·100)/4 = 95; overall = (2·95 + 1·60)/3 = 250/3.
-    assert!(close(sc.universe(Marketing).score.unwrap(), 95.0));
-    assert!(close(sc.universe(Financial).score.unwrap(), 60.0));
-    assert!(close(sc.overall.unwrap(), 250.0 / 3.0));
+    // Marketing = (1·70 + 3·100)/4 = 92.5; overall = (2·92.5 + 1·52.5)/3 = 237.5/3.
+    assert!(close(sc.universe(Marketing).score.unwrap(), 92.5));
+    assert!(close(sc.universe(Financial).score.unwrap(), 52.5));
+    assert!(close(sc.overall.unwrap(), 237.5 / 3.0));
     assert!(close(sc.universe(Marketing).weight, 2.0 / 3.0));
     assert!(close(sc.universe(Financial).weight, 1.0 / 3.0));
     assert_eq!(sc.universe(Process).weight, 0.0);
@@ -149,11 +199,11 @@ fn unlisted_universes_weigh_one() {
         kpi(2, Logistics, 1.0, 40.0, 100.0),
     ];
     let sc = score(&kpis, &[], as_of());
-    assert!(close(sc.overall.unwrap(), 60.0));
+    assert!(close(sc.overall.unwrap(), (s(0.8) + s(0.4)) / 2.0));
     // The last weight given for a universe wins.
     let sc = score(&kpis, &[(Logistics, 5.0), (Logistics, 0.0)], as_of());
-    assert!(close(sc.overall.unwrap(), 80.0));
-    assert_eq!(sc.universe(Logistics).score, Some(40.0));
+    assert!(close(sc.overall.unwrap(), s(0.8)));
+    assert_eq!(sc.universe(Logistics).score, Some(s(0.4)));
     assert_eq!(sc.universe(Logistics).weight, 0.0);
     assert_eq!(sc.kpi(2).unwrap().effective_weight, 0.0);
 }
@@ -172,11 +222,16 @@ fn stale_and_missing_kpis_are_left_out_and_counted() {
         zero_target,
     ];
     let sc = score(&kpis, &[], as_of());
-    assert!(close(sc.overall.unwrap(), 90.0));
+    assert!(close(sc.overall.unwrap(), s(0.9)));
     let m = sc.universe(Marketing);
     assert_eq!((m.fresh, m.stale, m.missing, m.total), (1, 1, 2, 4));
     let s = sc.kpi(2).unwrap();
     assert_eq!(s.rag, Rag::Stale);
+    assert_eq!(
+        s.last_rag,
+        Some(Rag::Red),
+        "a stale value keeps its last status"
+    );
     assert!(s.stale);
     assert_eq!(s.score, None);
     assert_eq!(
@@ -185,6 +240,7 @@ fn stale_and_missing_kpis_are_left_out_and_counted() {
         "a stale value still shows its attainment"
     );
     assert_eq!(s.effective_weight, 0.0);
+    assert_eq!(sc.kpi(1).unwrap().last_rag, Some(Rag::Amber));
     assert_eq!(sc.kpi(3).unwrap().rag, Rag::None);
     assert_eq!(sc.kpi(3).unwrap().attainment, None);
     assert_eq!(sc.kpi(4).unwrap().rag, Rag::None);
@@ -201,9 +257,9 @@ fn lower_better_at_zero_and_negative_nps_targets() {
     assert_eq!(sc.kpi(1).unwrap().attainment, Some(1.5));
     assert_eq!(sc.kpi(1).unwrap().score, Some(100.0));
     assert_eq!(sc.kpi(1).unwrap().rag, Rag::Green);
-    assert!(close(sc.kpi(2).unwrap().score.unwrap(), 80.0));
+    assert!(close(sc.kpi(2).unwrap().score.unwrap(), 70.0));
     assert_eq!(sc.kpi(2).unwrap().rag, Rag::Amber);
-    assert!(close(sc.overall.unwrap(), 90.0));
+    assert!(close(sc.overall.unwrap(), 85.0));
 }
 
 #[test]
@@ -248,23 +304,26 @@ fn explanation_splits_the_delta() {
         &[],
         as_of(),
     );
-    // Before: (80 + 60)/2 = 70. After: (90 + 100)/2 = 95.
+    // Before: (s(0.8) + s(0.6))/2. After: (s(0.9) + 100)/2.
     let e = explain(&before, &after);
-    assert_eq!(e.before, Some(70.0));
-    assert_eq!(e.after, Some(95.0));
-    assert!(close(e.delta.unwrap(), 25.0));
-    // KPI 3 arrives: +50; KPI 2 goes stale: −30; KPI 1: 45 − 40 = +5.
+    assert_eq!(e.before, Some((s(0.8) + s(0.6)) / 2.0));
+    assert_eq!(e.after, Some((s(0.9) + 100.0) / 2.0));
+    assert!(close(
+        e.delta.unwrap(),
+        (s(0.9) + 100.0 - s(0.8) - s(0.6)) / 2.0
+    ));
+    // KPI 3 arrives: +50; KPI 2 goes stale: −s(0.6)/2; KPI 1: (s(0.9) − s(0.8))/2.
     let summary: Vec<(i64, f64)> = e.contributions.iter().map(|c| (c.id, c.points)).collect();
     assert_eq!(summary.len(), 3);
     assert_eq!(summary[0].0, 3);
     assert!(close(summary[0].1, 50.0));
     assert_eq!(summary[1].0, 2);
-    assert!(close(summary[1].1, -30.0));
+    assert!(close(summary[1].1, -s(0.6) / 2.0));
     assert_eq!(summary[2].0, 1);
-    assert!(close(summary[2].1, 5.0));
+    assert!(close(summary[2].1, (s(0.9) - s(0.8)) / 2.0));
     let c2 = &e.contributions[1];
     assert_eq!((c2.before_rag, c2.after_rag), (Rag::Red, Rag::Stale));
-    assert_eq!((c2.before_score, c2.after_score), (Some(60.0), None));
+    assert_eq!((c2.before_score, c2.after_score), (Some(s(0.6)), None));
     let c3 = &e.contributions[0];
     assert_eq!((c3.before_rag, c3.before_score), (Rag::None, None));
     // No change, no contributions.
@@ -278,9 +337,9 @@ fn explanation_without_a_before_score() {
     let empty = score(&[], &[], as_of());
     let after = score(&[kpi(1, Marketing, 1.0, 80.0, 100.0)], &[], as_of());
     let e = explain(&empty, &after);
-    assert_eq!((e.before, e.after, e.delta), (None, Some(80.0), None));
+    assert_eq!((e.before, e.after, e.delta), (None, Some(s(0.8)), None));
     assert_eq!(e.contributions.len(), 1);
-    assert!(close(e.contributions[0].points, 80.0));
+    assert!(close(e.contributions[0].points, s(0.8)));
 }
 
 #[test]
@@ -349,14 +408,15 @@ fn input(id: i64) -> impl Strategy<Value = KpiInput> {
         prop::bool::ANY,
         0u32..3,
         prop::option::weighted(0.85, (0u32..6, -500.0..1500.0f64, target())),
+        thresholds(),
     )
         .prop_map(
-            move |(universe, weight, higher, freshness_months, latest)| KpiInput {
+            move |(universe, weight, higher, freshness_months, latest, thresholds)| KpiInput {
                 id,
                 universe,
                 weight,
                 direction: if higher { HigherBetter } else { LowerBetter },
-                thresholds: T,
+                thresholds,
                 freshness_months,
                 latest: latest.map(|(months_back, value, target)| Observation {
                     period_end: crate::period::Period::containing(
@@ -370,6 +430,63 @@ fn input(id: i64) -> impl Strategy<Value = KpiInput> {
                 }),
             },
         )
+}
+
+/// Valid thresholds (0 < A ≤ G), sometimes equal, sometimes with G above 100 %.
+fn thresholds() -> impl Strategy<Value = Thresholds> {
+    prop_oneof![
+        3 => Just(T),
+        4 => (1.0..140.0f64, 0.05..1.0f64).prop_map(|(g, f)| Thresholds { green_from: g, amber_from: g * f }),
+        1 => (1.0..140.0f64).prop_map(|g| Thresholds { green_from: g, amber_from: g }),
+    ]
+}
+
+/// Red < amber < green, for "between" comparisons.
+fn rank(r: Rag) -> u8 {
+    match r {
+        Rag::Red => 0,
+        Rag::Amber => 1,
+        Rag::Green => 2,
+        Rag::Stale | Rag::None => panic!("not a scored status: {r:?}"),
+    }
+}
+
+/// A fresh KPI of universe Marketing at attainment `pct`% (value `pct` against 100).
+fn at(id: i64, weight: f64, pct: f64, thresholds: Thresholds) -> KpiInput {
+    KpiInput {
+        thresholds,
+        ..kpi(id, Marketing, weight, pct, 100.0)
+    }
+}
+
+/// Attainment percentages strictly inside a KPI's band (a hair away from the limits).
+fn pct_in(band: Rag, t: Thresholds) -> BoxedStrategy<f64> {
+    let (lo, hi) = match band {
+        Rag::Red => (0.0, t.amber_from - 0.01),
+        Rag::Amber => (t.amber_from + 0.01, t.green_from - 0.01),
+        _ => (t.green_from + 0.01, 150.0f64.max(t.green_from + 0.02)),
+    };
+    (lo..hi.max(lo + 1e-6)).boxed()
+}
+
+/// One universe of 1–6 fresh KPIs, each with its thresholds, all in `band`.
+fn universe_in(band: Rag) -> impl Strategy<Value = Vec<KpiInput>> {
+    prop::collection::vec(
+        (
+            0.1..10.0f64,
+            (5.0..100.0f64, 0.3..0.95f64).prop_map(|(g, f)| Thresholds {
+                green_from: g,
+                amber_from: g * f,
+            }),
+        ),
+        1..7,
+    )
+    .prop_flat_map(move |ks| {
+        ks.into_iter()
+            .enumerate()
+            .map(|(i, (w, t))| pct_in(band, t).prop_map(move |p| at(i as i64 + 1, w, p, t)))
+            .collect::<Vec<_>>()
+    })
 }
 
 fn inputs() -> impl Strategy<Value = Vec<KpiInput>> {
@@ -387,7 +504,7 @@ proptest! {
         let dir = if higher { HigherBetter } else { LowerBetter };
         if let Some(a) = attainment(v, t, dir) {
             prop_assert!((0.0..=1.5).contains(&a));
-            prop_assert!((0.0..=100.0).contains(&kpi_score(a)));
+            prop_assert!((0.0..=100.0).contains(&kpi_score(a, T)));
         }
     }
 
@@ -484,5 +601,85 @@ proptest! {
             (Some(b), Some(a)) => prop_assert!(a >= b - 1e-9, "{b} -> {a}"),
             (b, a) => prop_assert_eq!(b.is_some(), a.is_some()),
         }
+    }
+
+    #[test]
+    fn a_kpi_scores_in_the_band_of_its_status(a in 0.0..1.5f64, b in 0.0..1.5f64, t in thresholds()) {
+        let (sa, sb) = (kpi_score(a, t), kpi_score(b, t));
+        prop_assert_eq!(band(Some(sa)), rag(a, t), "score {} at attainment {} with {:?}", sa, a, t);
+        prop_assert!((0.0..=100.0).contains(&sa));
+        // Higher attainment never scores lower.
+        if a <= b { prop_assert!(sa <= sb + 1e-9, "{a}→{sa}, {b}→{sb}"); }
+    }
+
+    #[test]
+    fn all_amber_kpis_make_an_amber_universe(kpis in universe_in(Rag::Amber)) {
+        let sc = score(&kpis, &[], as_of());
+        prop_assert!(sc.kpis.iter().all(|k| k.rag == Rag::Amber));
+        prop_assert_eq!(band(sc.universe(Marketing).score), Rag::Amber);
+        prop_assert_eq!(band(sc.overall), Rag::Amber);
+    }
+
+    #[test]
+    fn all_green_kpis_make_a_green_universe(kpis in universe_in(Rag::Green)) {
+        let sc = score(&kpis, &[], as_of());
+        prop_assert!(sc.kpis.iter().all(|k| k.rag == Rag::Green));
+        prop_assert_eq!(band(sc.universe(Marketing).score), Rag::Green);
+        prop_assert_eq!(band(sc.overall), Rag::Green);
+    }
+
+    #[test]
+    fn all_red_kpis_make_a_red_universe(kpis in universe_in(Rag::Red)) {
+        let sc = score(&kpis, &[], as_of());
+        prop_assert!(sc.kpis.iter().all(|k| k.rag == Rag::Red));
+        prop_assert_eq!(band(sc.universe(Marketing).score), Rag::Red);
+    }
+
+    #[test]
+    fn a_universe_status_lies_between_its_worst_and_best_kpi(kpis in inputs(), ws in weights()) {
+        let sc = score(&kpis, &ws, as_of());
+        for u in &sc.universes {
+            let Some(us) = u.score else { continue };
+            let counted: Vec<u8> = kpis.iter().zip(&sc.kpis)
+                .filter(|(k, r)| k.universe == u.universe && r.score.is_some() && usable(k.weight) > 0.0)
+                .map(|(_, r)| rank(r.rag))
+                .collect();
+            let worst = *counted.iter().min().unwrap();
+            let best = *counted.iter().max().unwrap();
+            let status = rank(band(Some(us)));
+            prop_assert!(worst <= status && status <= best, "{:?}: {} not in {}..={}", u.universe, status, worst, best);
+        }
+    }
+
+    #[test]
+    fn raising_a_kpis_weight_moves_the_universe_towards_it(
+        kpis in universe_in(Rag::Amber), greens in universe_in(Rag::Green), pick in any::<prop::sample::Index>(), factor in 1.0..20.0f64,
+    ) {
+        // A mixed universe: amber KPIs and green ones (ids kept distinct).
+        let mut all = kpis;
+        let n = all.len() as i64;
+        all.extend(greens.into_iter().map(|mut k| { k.id += n; k }));
+        let i = pick.index(all.len());
+        let before = score(&all, &[], as_of());
+        let target = before.kpis[i].score.unwrap();
+        let u_before = before.universe(Marketing).score.unwrap();
+        all[i].weight *= factor;
+        let u_after = score(&all, &[], as_of()).universe(Marketing).score.unwrap();
+        prop_assert!((u_after - target).abs() <= (u_before - target).abs() + 1e-9,
+            "KPI at {target}: universe {u_before} -> {u_after}");
+    }
+
+    #[test]
+    fn a_heavily_weighted_red_kpi_pulls_a_universe_out_of_green(
+        greens in universe_in(Rag::Green), p in 0.0..79.0f64, share in 0.34..0.95f64,
+    ) {
+        // The red KPI carries `share` of the universe's weight (at least a third).
+        let others: f64 = greens.iter().map(|k| k.weight).sum();
+        let w = others * share / (1.0 - share);
+        let mut all = greens;
+        all.push(at(100, w, p, T));
+        let sc = score(&all, &[], as_of());
+        prop_assert_eq!(sc.kpi(100).unwrap().rag, Rag::Red);
+        prop_assert_ne!(band(sc.universe(Marketing).score), Rag::Green);
     }
 }
