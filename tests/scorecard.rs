@@ -24,14 +24,18 @@ fn this_month() -> Period {
     Period::containing(Frequency::Monthly, Utc::now().date_naive())
 }
 
-/// A small account whose scores are worked out by hand below:
-/// - financial: revenue 90 vs 100 (weight 2) → attainment 0.90, score 90, amber;
-///   margin 44 vs 40 (weight 1) → 1.10, score 100 (capped), green.
-///   Universe: (2×90 + 1×100) / 3 = 93.33.
-/// - relationship: response time 6 h vs 4 h, lower is better → 1 − (6−4)/4 = 0.5, score 50, red;
-///   NPS last entered 10 months ago → stale, left out. Universe: 50.
+/// A small account whose scores are worked out by hand below (thresholds: green
+/// from 100 %, amber from 90 %; scores interpolated across them, see `scoring`):
+/// - financial: revenue 90 vs 100 (weight 2) → attainment 0.90, at the amber
+///   threshold: score 70, amber; margin 44 vs 40 (weight 1) → 1.10, score 100
+///   (capped), green. Universe: (2×70 + 1×100) / 3 = 80.
+/// - relationship: response time 6 h vs 4 h, lower is better → 1 − (6−4)/4 = 0.5,
+///   red: score 70 × 50/90 = 38.89; NPS last entered 10 months ago → stale, left
+///   out. Universe: 38.89, shown rounded down: 38.
 /// - logistics: OTIF with no value → no data, left out.
-/// - Balanced score: mean of 93.33 and 50 = 71.67.
+/// - Balanced score: mean of 80 and 38.89 = 59.44, shown 59.
+///
+/// The values were recorded 45 days ago, so last month's scorecard had them.
 async fn case() -> Case {
     let mut app = TestApp::with_demo().await;
     let db = app.db.clone();
@@ -97,6 +101,14 @@ async fn case() -> Case {
     build::value(&db, margin, last.start, 44.0).await;
     build::value(&db, response, last.start, 6.0).await;
     build::value(&db, nps, this_month().offset(-10).start, 55.0).await;
+    sqlx::query(
+        "UPDATE kpi_values SET created_at = now() - interval '45 days' \
+         WHERE account_kpi_id IN (SELECT id FROM account_kpis WHERE account_id = $1)",
+    )
+    .bind(account)
+    .execute(&db)
+    .await
+    .unwrap();
     app.login("kam.alice@boussole.example").await;
     Case {
         app,
@@ -138,7 +150,7 @@ async fn the_scorecard_shows_scores_statuses_freshness_and_triangulation() {
             "data-universe-score"
         )
         .as_deref(),
-        Some("93")
+        Some("80")
     );
     assert_eq!(
         page.attr(
@@ -146,7 +158,7 @@ async fn the_scorecard_shows_scores_statuses_freshness_and_triangulation() {
             "data-universe-score"
         )
         .as_deref(),
-        Some("50")
+        Some("38")
     );
     assert_eq!(
         page.attr(
@@ -158,8 +170,19 @@ async fn the_scorecard_shows_scores_statuses_freshness_and_triangulation() {
     );
     assert_eq!(
         page.attr("#overall [data-score]", "data-score").as_deref(),
-        Some("72")
+        Some("59")
     );
+    // Statuses agree with the rows: financial (one amber, one green) reads
+    // amber, relationship (red) reads at risk, the balanced score at risk.
+    assert!(
+        page.text("[data-universe=financial] h2 .badge")
+            .ends_with("À surveiller")
+    );
+    assert!(
+        page.text("[data-universe=relationship] h2 .badge")
+            .ends_with("À risque")
+    );
+    assert_eq!(page.text("#overall .badge"), "À risque");
 
     assert_eq!(row_rag(&page, c.revenue), "amber");
     assert_eq!(row_rag(&page, c.margin), "green");
@@ -171,7 +194,16 @@ async fn the_scorecard_shows_scores_statuses_freshness_and_triangulation() {
         page.text(&format!("tr#kpi-{} .badge", c.response)),
         "Hors objectif"
     );
-    assert_eq!(page.text(&format!("tr#kpi-{} .badge", c.nps)), "Périmé");
+    // A stale row keeps its last status beside "stale".
+    assert_eq!(
+        page.text(&format!("tr#kpi-{} .badge", c.nps)),
+        "Périmé · était Dans l’objectif"
+    );
+    assert_eq!(
+        page.attr(&format!("tr#kpi-{} .badge", c.nps), "data-last-rag")
+            .as_deref(),
+        Some("green")
+    );
     assert!(page.text(&format!("tr#kpi-{}", c.nps)).contains("périmé"));
     // Sparklines with an accessible name.
     assert!(
@@ -235,15 +267,17 @@ async fn entering_a_value_moves_status_scores_and_explanation_and_is_kept_in_his
         .as_deref(),
         Some("100")
     );
-    // (93.33 + 100) / 2 = 96.67
+    // (80 + 100) / 2 = 90: green.
     assert_eq!(
         page.attr("#overall [data-score]", "data-score").as_deref(),
-        Some("97")
+        Some("90")
     );
-    // The explanation names the KPI that moved the score: +25 points (half of 50 → 100).
+    assert_eq!(page.text("#overall .badge"), "Bon");
+    // The explanation names the KPI that moved the score: half of 38.89 → 100,
+    // +30.56 points.
     let explanation = page.text("#explanation");
     assert!(explanation.contains("FR t_response"), "{explanation}");
-    assert!(explanation.contains("+25"), "{explanation}");
+    assert!(explanation.contains("+30,6"), "{explanation}");
     assert!(page.text("#overall-trend").starts_with('+'));
     assert_eq!(
         page.attr("#overall-trend", "class").as_deref(),

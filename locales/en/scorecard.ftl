@@ -121,3 +121,25 @@ source-client = Client
 source-voc = Voice of the customer
 source-api = API
 source-demo = Demo data
+
+## Attention first (issue 10): what needs attention, counted and linked; stale rows keep their last status.
+rag-stale-was = Stale · was { $status }
+attention-title = Needs attention
+attention-none = Nothing to flag: every indicator is up to date and on target.
+attention-red = { $count } off target
+attention-amber = { $count } to watch
+attention-stale = { $count } stale
+attention-contested = { $count } contested
+attention-awaiting = { $count } awaiting the client
+attention-filtered = { $count ->
+    [one] { $count } indicator shown
+   *[other] { $count } indicators shown
+}
+attention-show-all = Show all
+sort-attention = Sort: needs attention first
+sort-attention-current = Sorted: needs attention first
+sort-configured = Usual order
+explanation-others = { $count ->
+    [one] { $count } other indicator
+   *[other] { $count } other indicators
+}

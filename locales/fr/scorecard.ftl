@@ -121,3 +121,40 @@ source-client = Client
 source-voc = Voix du client
 source-api = API
 source-demo = Données de démonstration
+
+## Attention first (issue 10): what needs attention, counted and linked; stale rows keep their last status.
+rag-stale-was = Périmé · était { $status }
+attention-title = À traiter en priorité
+attention-none = Rien à signaler : tous les indicateurs sont à jour et dans l’objectif.
+attention-red = { $count ->
+    [one] { $count } hors objectif
+   *[other] { $count } hors objectif
+}
+attention-amber = { $count ->
+    [one] { $count } à surveiller
+   *[other] { $count } à surveiller
+}
+attention-stale = { $count ->
+    [one] { $count } périmé
+   *[other] { $count } périmés
+}
+attention-contested = { $count ->
+    [one] { $count } contesté
+   *[other] { $count } contestés
+}
+attention-awaiting = { $count ->
+    [one] { $count } en attente du client
+   *[other] { $count } en attente du client
+}
+attention-filtered = { $count ->
+    [one] { $count } indicateur affiché
+   *[other] { $count } indicateurs affichés
+}
+attention-show-all = Tout afficher
+sort-attention = Trier : à traiter d’abord
+sort-attention-current = Trié : à traiter d’abord
+sort-configured = Ordre habituel
+explanation-others = { $count ->
+    [one] { $count } autre indicateur
+   *[other] { $count } autres indicateurs
+}

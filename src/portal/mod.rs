@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::kpis;
 use crate::period::Period;
 use crate::scorecard::kpi_page::ClientEntry;
-use crate::scorecard::page::{PeriodQuery, PortalInfo, month_from};
+use crate::scorecard::page::{Arrangement, PeriodQuery, PortalInfo, ViewQuery, month_from};
 use crate::scorecard::{self, Board, kpi_page};
 use crate::sharing;
 use crate::state::AppState;
@@ -41,6 +41,7 @@ async fn show(
     account: Account,
     month: Period,
     preview: bool,
+    arrangement: Arrangement,
 ) -> AppResult<Response> {
     let team = team::members(&state.db, account.id).await?;
     let id = account.id;
@@ -56,6 +57,7 @@ async fn show(
         page.kpi_base = "/portal".into();
     }
     page.portal = Some(PortalInfo { team, preview });
+    page.arrange(arrangement);
     render_status(StatusCode::OK, &page)
 }
 
@@ -64,9 +66,18 @@ pub async fn page(
     ClientUser(user): ClientUser,
     ui: Ui,
     Query(q): Query<PeriodQuery>,
+    Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let account = own_account(&state, &user).await?;
-    show(&state, ui, account, month_from(&q)?, false).await
+    show(
+        &state,
+        ui,
+        account,
+        month_from(&q)?,
+        false,
+        Arrangement::from_query(&view),
+    )
+    .await
 }
 
 /// `/accounts/{id}/as-client`: the KAM sees exactly what the client sees.
@@ -76,11 +87,20 @@ pub async fn preview(
     ui: Ui,
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
+    Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    show(&state, ui, account, month_from(&q)?, true).await
+    show(
+        &state,
+        ui,
+        account,
+        month_from(&q)?,
+        true,
+        Arrangement::from_query(&view),
+    )
+    .await
 }
 
 pub async fn kpi(

@@ -7,7 +7,7 @@ pub mod help;
 pub mod kpi_page;
 pub mod page;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use sqlx::PgPool;
 
 use crate::accounts::Account;
@@ -28,16 +28,66 @@ pub struct Loaded {
     pub values: Vec<ValueRow>,
     pub overrides: Vec<(i64, NaiveDate, f64)>,
     pub weights: Vec<(Universe, f64)>,
+    /// The values as they stood when the as-of month began (recorded before it,
+    /// with the number they had then), ordered by KPI then period: the "before"
+    /// side of "what moved the score".
+    pub known_before: Vec<Known>,
+}
+
+/// A value as it was known at a moment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Known {
+    pub account_kpi_id: i64,
+    pub period: NaiveDate,
+    pub value: f64,
+}
+
+/// The values of an account's KPIs recorded before `moment`, each with the number
+/// it had then (the last change of its history made before `moment`; the stored
+/// number when its history says nothing, as for values never edited).
+async fn known_at(
+    db: &PgPool,
+    account_id: i64,
+    until: NaiveDate,
+    moment: DateTime<Utc>,
+) -> sqlx::Result<Vec<Known>> {
+    sqlx::query_as(
+        "SELECT v.account_kpi_id, v.period, \
+                COALESCE((SELECT h.after_value FROM kpi_value_history h \
+                          WHERE h.account_kpi_id = v.account_kpi_id AND h.period = v.period \
+                            AND h.changed_at < $3 \
+                          ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), v.value)::float8 AS value \
+         FROM kpi_values v \
+         WHERE v.account_kpi_id IN (SELECT id FROM account_kpis WHERE account_id = $1) \
+           AND v.period <= $2 AND v.created_at < $3 \
+         ORDER BY v.account_kpi_id, v.period",
+    )
+    .bind(account_id)
+    .bind(until)
+    .bind(moment)
+    .fetch_all(db)
+    .await
+}
+
+/// The moment the month containing `until` began (UTC): the "before" scorecard
+/// counts what had been recorded by then.
+fn month_began(until: NaiveDate) -> DateTime<Utc> {
+    Period::containing(Frequency::Monthly, until)
+        .start
+        .and_time(NaiveTime::MIN)
+        .and_utc()
 }
 
 /// Five queries whatever the size of the portfolio: KPIs, values, target
-/// overrides, universe weights (the account itself is loaded by the caller).
+/// overrides, universe weights, values as known when the month began (the
+/// account itself is loaded by the caller).
 pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
-    let (kpis, values, overrides, weights) = tokio::try_join!(
+    let (kpis, values, overrides, weights, known_before) = tokio::try_join!(
         kpis::for_account(db, account.id),
         values::for_account(db, account.id, until),
         kpis::target_overrides(db, account.id),
         kpis::universe_weights(db, account.id),
+        known_at(db, account.id, until, month_began(until)),
     )?;
     Ok(Loaded {
         account,
@@ -45,6 +95,7 @@ pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Resu
         values,
         overrides,
         weights,
+        known_before,
     })
 }
 
@@ -52,16 +103,21 @@ pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Resu
 /// KPIs from stage 2 on. Internal KPIs never enter the client's scores, so no score
 /// shown in the portal can leak them.
 pub async fn load_shared(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
-    let (kpis, values, overrides, weights) = tokio::try_join!(
+    let (kpis, values, overrides, weights, known_before) = tokio::try_join!(
         kpis::shared_for_account(db, account.id),
         values::shared_for_account(db, account.id, until),
         kpis::target_overrides(db, account.id),
         kpis::universe_weights(db, account.id),
+        known_at(db, account.id, until, month_began(until)),
     )?;
     let shared: Vec<i64> = kpis.iter().map(|k| k.id).collect();
     let overrides = overrides
         .into_iter()
         .filter(|(id, _, _)| shared.contains(id))
+        .collect();
+    let known_before = known_before
+        .into_iter()
+        .filter(|v| shared.contains(&v.account_kpi_id))
         .collect();
     Ok(Loaded {
         account,
@@ -69,6 +125,7 @@ pub async fn load_shared(db: &PgPool, account: Account, until: NaiveDate) -> sql
         values,
         overrides,
         weights,
+        known_before,
     })
 }
 
@@ -107,7 +164,10 @@ pub struct Board<'a> {
     pub as_of: NaiveDate,
     pub month: Period,
     pub now: Scorecard,
-    /// The scorecard as it stood at the end of the previous month.
+    /// The scorecard as it stood at the end of the previous month: as of that
+    /// day, with the values recorded by then. (Choosing values by period alone
+    /// counted a value of the current quarter, typed this month, on both sides,
+    /// so "what moved the score" missed it.)
     pub before: Scorecard,
     pub explanation: Explanation,
     pub rows: Vec<Row<'a>>,
@@ -119,7 +179,11 @@ impl<'a> Board<'a> {
         let prev_as_of = month.prev().end();
         let rows: Vec<Row> = loaded.kpis.iter().map(|k| row(loaded, k, as_of)).collect();
         let now = scoring::score(&inputs(loaded, as_of), &loaded.weights, as_of);
-        let before = scoring::score(&inputs(loaded, prev_as_of), &loaded.weights, prev_as_of);
+        let before = scoring::score(
+            &inputs_known(loaded, prev_as_of),
+            &loaded.weights,
+            prev_as_of,
+        );
         let explanation = scoring::explain(&before, &now);
         Board {
             loaded,
@@ -191,14 +255,39 @@ fn row<'a>(loaded: &'a Loaded, kpi: &'a AccountKpi, as_of: NaiveDate) -> Row<'a>
 
 /// The scoring inputs as of a date: each KPI's latest value on or before it.
 pub fn inputs(loaded: &Loaded, as_of: NaiveDate) -> Vec<KpiInput> {
+    scoring_inputs(loaded, |id| {
+        values_of(loaded, id)
+            .iter()
+            .rev()
+            .find(|v| v.period <= as_of)
+            .map(|v| (v.period, v.value))
+    })
+}
+
+/// The same from the values known when the month began (`Loaded::known_before`).
+pub fn inputs_known(loaded: &Loaded, as_of: NaiveDate) -> Vec<KpiInput> {
+    let known = &loaded.known_before;
+    scoring_inputs(loaded, |id| {
+        let start = known.partition_point(|v| v.account_kpi_id < id);
+        let end = known.partition_point(|v| v.account_kpi_id <= id);
+        known[start..end]
+            .iter()
+            .rev()
+            .find(|v| v.period <= as_of)
+            .map(|v| (v.period, v.value))
+    })
+}
+
+/// Each KPI with the (period, value) `latest` gives it.
+fn scoring_inputs(
+    loaded: &Loaded,
+    latest: impl Fn(i64) -> Option<(NaiveDate, f64)>,
+) -> Vec<KpiInput> {
     loaded
         .kpis
         .iter()
         .map(|k| {
-            let latest = values_of(loaded, k.id)
-                .iter()
-                .rev()
-                .find(|v| v.period <= as_of);
+            let latest = latest(k.id);
             KpiInput {
                 id: k.id,
                 universe: k.universe,
@@ -209,11 +298,11 @@ pub fn inputs(loaded: &Loaded, as_of: NaiveDate) -> Vec<KpiInput> {
                     amber_from: k.amber_from,
                 },
                 freshness_months: k.freshness_months.max(0) as u32,
-                latest: latest.and_then(|v| {
-                    Period::from_start(k.frequency, v.period).map(|p| Observation {
+                latest: latest.and_then(|(period, value)| {
+                    Period::from_start(k.frequency, period).map(|p| Observation {
                         period_end: p.end(),
-                        value: v.value,
-                        target: kpis::target_for(k, v.period, &loaded.overrides),
+                        value,
+                        target: kpis::target_for(k, period, &loaded.overrides),
                     })
                 }),
             }

@@ -15,7 +15,7 @@ use crate::i18n::{Locale, format};
 use crate::kpis::units;
 use crate::period::Period;
 use crate::scorecard::{self, Board, Row};
-use crate::scoring::Rag;
+use crate::scoring::{self, Contribution, Rag};
 use crate::state::AppState;
 use crate::users::User;
 use crate::web::layout::Ui;
@@ -44,6 +44,8 @@ pub struct RowView {
     pub attainment_text: String,
     pub bar_class: String,
     pub rag: &'static str,
+    /// For a stale KPI, the status its last value had ("" otherwise).
+    pub last_rag: &'static str,
     pub rag_label: String,
     pub freshness_text: String,
     pub stale: bool,
@@ -73,12 +75,67 @@ pub struct UniverseView {
     pub rows: Vec<RowView>,
 }
 
+/// One count of the "needs attention" summary, linking to the rows it counts.
+pub struct AttentionCount {
+    /// red | amber | stale | contested | awaiting: the `only=` filter it links to.
+    pub code: &'static str,
+    pub count: usize,
+    pub text: String,
+    pub href: String,
+    /// The filter shown now.
+    pub current: bool,
+}
+
+/// The rows a scorecard shows and their order: `?sort=attention` and `?only=…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Arrangement {
+    /// Red, then amber, then stale, then the rest (universes with their worst row first).
+    pub attention: bool,
+    pub only: Option<&'static str>,
+}
+
+impl Arrangement {
+    pub const FILTERS: [&'static str; 5] = ["red", "amber", "stale", "contested", "awaiting"];
+
+    pub fn from_query(q: &ViewQuery) -> Self {
+        let only = q
+            .only
+            .as_deref()
+            .and_then(|o| Self::FILTERS.iter().copied().find(|f| *f == o));
+        Arrangement {
+            attention: q.sort.as_deref() == Some("attention"),
+            only,
+        }
+    }
+
+    fn keeps(&self, r: &RowView) -> bool {
+        match self.only {
+            None => true,
+            Some("red" | "amber" | "stale") => Some(r.rag) == self.only,
+            Some(v) => r.validation == v,
+        }
+    }
+}
+
+/// Red first, then amber, then stale, then the rest (the "needs attention" order).
+fn attention_rank(rag: &str) -> u8 {
+    match rag {
+        "red" => 0,
+        "amber" => 1,
+        "stale" => 2,
+        _ => 3,
+    }
+}
+
 pub struct DomainView {
     pub code: &'static str,
     pub label: String,
     pub fresh: usize,
     pub total: usize,
 }
+
+/// The explanation names this many KPIs; the others are summed in one line.
+const SHOWN_CONTRIBUTIONS: usize = 5;
 
 pub struct ContributionView {
     pub name: String,
@@ -123,13 +180,36 @@ pub struct ScorecardPage {
     pub domains: Vec<DomainView>,
     pub client_warning: Option<String>,
     pub contributions: Vec<ContributionView>,
+    /// The contributions beyond the first five, summed, so that the lines shown
+    /// add up to the headline change.
+    pub other_contributions: Option<ContributionView>,
     pub explanation_text: String,
     pub last_updated: String,
+    /// "N off target, N to watch…" (only the non-zero counts).
+    pub attention: Vec<AttentionCount>,
+    pub arrangement: Arrangement,
+    /// The page with the current month and order but no filter.
+    pub all_href: String,
+    /// The page with the current month in the other order.
+    pub sort_href: String,
+    /// Rows shown (after `only=`).
+    pub shown_rows: usize,
+    /// "Showing N indicators" when filtered.
+    pub filter_text: String,
 }
 
 #[derive(Deserialize)]
 pub struct PeriodQuery {
     pub period: Option<String>,
+}
+
+/// How the scorecard's rows are arranged, beside `?period=`.
+#[derive(Deserialize, Default)]
+pub struct ViewQuery {
+    /// `attention`: rows needing attention first.
+    pub sort: Option<String>,
+    /// Only the rows of one attention count (see `Arrangement::FILTERS`).
+    pub only: Option<String>,
 }
 
 /// The month asked for in `?period=YYYY-MM`, or the current one.
@@ -147,12 +227,24 @@ pub async fn page(
     ui: Ui,
     Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
+    Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
-    show(&state, &user, ui, account, month, None, StatusCode::OK).await
+    let arrangement = Arrangement::from_query(&view);
+    show_arranged(
+        &state,
+        &user,
+        ui,
+        account,
+        month,
+        arrangement,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Renders the scorecard; also used to answer an inline edit with an error (422/409).
@@ -165,28 +257,119 @@ pub async fn show(
     error: Option<InlineError>,
     status: StatusCode,
 ) -> AppResult<Response> {
+    show_arranged(
+        state,
+        user,
+        ui,
+        account,
+        month,
+        Arrangement::default(),
+        error,
+        status,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show_arranged(
+    state: &AppState,
+    user: &User,
+    ui: Ui,
+    account: Account,
+    month: Period,
+    arrangement: Arrangement,
+    error: Option<InlineError>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let can_edit = accounts::can_edit(user, &account);
     let loaded = scorecard::load(&state.db, account, scorecard::as_of(month)).await?;
     let board = Board::build(&loaded, month);
     let validated = crate::evaluation::validated_share(&state.db, loaded.account.id).await?;
     let mut page = build(ui, &board, can_edit, error);
     page.validated_text = validated.map(|v| format::percent(page.ui.locale, v, 0));
+    page.arrange(arrangement);
     render_status(status, &page)
 }
 
-/// A universe's (or the overall) status from its score: 90 and above reads green,
-/// 70 and above amber, below red. Stated on the help page.
-pub fn score_status(score: Option<f64>) -> &'static str {
-    match score {
-        None => "none",
-        Some(s) if s >= 90.0 => "green",
-        Some(s) if s >= 70.0 => "amber",
-        Some(_) => "red",
+impl ScorecardPage {
+    /// The link to this scorecard for the current month with an order and a filter.
+    fn href(&self, attention: bool, only: Option<&str>) -> String {
+        let mut h = format!("{}?period={}", self.base, self.month);
+        if attention {
+            h.push_str("&sort=attention");
+        }
+        if let Some(o) = only {
+            h.push_str("&only=");
+            h.push_str(o);
+        }
+        h
+    }
+
+    /// Counts what needs attention (over every row), then applies the order and
+    /// the filter asked for. The portal calls it too: its rows are the shared
+    /// KPIs only, so the counts never reveal an internal KPI.
+    pub fn arrange(&mut self, arrangement: Arrangement) {
+        let rows = || self.universes.iter().flat_map(|u| &u.rows);
+        let count = |code: &str| {
+            rows()
+                .filter(|r| match code {
+                    "red" | "amber" | "stale" => r.rag == code,
+                    v => r.validation == v,
+                })
+                .count()
+        };
+        let counts: Vec<(&'static str, usize)> = Arrangement::FILTERS
+            .iter()
+            .map(|&c| (c, count(c)))
+            .collect();
+        self.attention = counts
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(code, n)| AttentionCount {
+                code,
+                count: n,
+                text: self.ui.locale.t_args(
+                    &format!("attention-{code}"),
+                    &[("count", (n as i64).into())],
+                ),
+                href: self.href(arrangement.attention, Some(code)),
+                current: arrangement.only == Some(code),
+            })
+            .collect();
+        self.all_href = self.href(arrangement.attention, None);
+        self.sort_href = self.href(!arrangement.attention, arrangement.only);
+        self.arrangement = arrangement;
+        for u in &mut self.universes {
+            u.rows.retain(|r| arrangement.keeps(r));
+            if arrangement.attention {
+                // Stable: equal ranks keep the configured order.
+                u.rows.sort_by_key(|r| attention_rank(r.rag));
+            }
+        }
+        if arrangement.only.is_some() {
+            self.universes.retain(|u| !u.rows.is_empty());
+        }
+        if arrangement.attention {
+            self.universes.sort_by_key(|u| {
+                u.rows
+                    .iter()
+                    .map(|r| attention_rank(r.rag))
+                    .min()
+                    .unwrap_or(u8::MAX)
+            });
+        }
+        self.shown_rows = self.universes.iter().map(|u| u.rows.len()).sum();
+        self.filter_text = self.ui.locale.t_args(
+            "attention-filtered",
+            &[("count", (self.shown_rows as i64).into())],
+        );
     }
 }
 
+/// A score as printed: rounded down, so that it never reads a band its status
+/// does not have (`scoring::shown`).
 fn score_text(locale: Locale, s: Option<f64>) -> String {
-    s.map(|v| format::number(locale, v, 0))
+    s.map(|v| format::number(locale, scoring::shown(v), 0))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -227,6 +410,16 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
         .map(|a| ((a.min(1.0) * 20.0).round() * 5.0) as i64)
         .unwrap_or(0);
     let name = k.name(locale).to_owned();
+    let last_rag = result
+        .filter(|r| r.rag == Rag::Stale)
+        .and_then(|r| r.last_rag);
+    let rag_label = match last_rag {
+        Some(last) => ui.locale.t_args(
+            "rag-stale-was",
+            &[("status", ui.t(last.label_key()).into())],
+        ),
+        None => ui.t(rag.label_key()),
+    };
     let freshness_text = match row.latest {
         None => ui.t("freshness-never"),
         Some(v) => {
@@ -275,7 +468,8 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
             .unwrap_or_else(|| "—".into()),
         bar_class: format!("w-{width}"),
         rag: rag.code(),
-        rag_label: ui.t(rag.label_key()),
+        last_rag: last_rag.map_or("", |r| r.code()),
+        rag_label,
         freshness_text,
         stale: rag == Rag::Stale,
         domain: k.domain.code(),
@@ -323,7 +517,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
                 .filter(|r| r.kpi.universe == u.universe)
                 .map(|r| row_view(&ui, board, r, error.as_ref()))
                 .collect();
-            let status = score_status(u.score);
+            let status = scoring::band(u.score).code();
             UniverseView {
                 code: u.universe.code(),
                 label: ui.t(&u.universe.label_key()),
@@ -364,27 +558,50 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         })
         .collect();
 
-    let contributions = board
+    let points_text = |points: f64| {
+        format!(
+            "{}{} {}",
+            if points > 0.0 { "+" } else { "" },
+            format::number(locale, points, 1),
+            ui.t("points-short")
+        )
+    };
+    // The largest contributions by name; the rest (and any that would print as
+    // "0,0") summed in one line, so that the lines add up to the headline.
+    let (named, rest): (Vec<(usize, &Contribution)>, Vec<_>) = board
         .explanation
         .contributions
         .iter()
-        .take(5)
-        .filter_map(|c| {
-            let kpi = board.kpi(c.id)?;
-            Some(ContributionView {
-                name: kpi.name(locale).to_owned(),
-                points_text: format!(
-                    "{}{} {}",
-                    if c.points > 0.0 { "+" } else { "" },
-                    format::number(locale, c.points, 1),
-                    ui.t("points-short")
-                ),
-                up: c.points > 0.0,
-                from_label: ui.t(c.before_rag.label_key()),
-                to_label: ui.t(c.after_rag.label_key()),
-            })
+        .enumerate()
+        .partition(|(i, c)| *i < SHOWN_CONTRIBUTIONS && c.points.abs() >= 0.05);
+    let named = named.into_iter().map(|(_, c)| c);
+    let rest: Vec<&Contribution> = rest.into_iter().map(|(_, c)| c).collect();
+    let contributions = named
+        .map(|c| ContributionView {
+            name: board
+                .kpi(c.id)
+                .map(|k| k.name(locale).to_owned())
+                .unwrap_or_default(),
+            points_text: points_text(c.points),
+            up: c.points > 0.0,
+            from_label: ui.t(c.before_rag.label_key()),
+            to_label: ui.t(c.after_rag.label_key()),
         })
         .collect();
+    let rest_points: f64 = rest.iter().map(|c| c.points).sum();
+    let other_contributions = (rest_points.abs() >= 0.05).then(|| {
+        let points = rest_points;
+        ContributionView {
+            name: ui.locale.t_args(
+                "explanation-others",
+                &[("count", (rest.len() as i64).into())],
+            ),
+            points_text: points_text(points),
+            up: points > 0.0,
+            from_label: String::new(),
+            to_label: String::new(),
+        }
+    });
     let (trend_text, trend) = delta_text(&ui, board.now.overall, board.before.overall);
     // The overall trend's arrow is drawn by the stylesheet (`stat__delta--up/down`).
     let trend_text = trend_text
@@ -395,7 +612,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         "explanation-intro",
         &[("month", board.month.prev().label(locale).into())],
     );
-    let overall_status = score_status(board.now.overall);
+    let overall_status = scoring::band(board.now.overall).code();
     let last_updated = board
         .loaded
         .values
@@ -427,8 +644,15 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         domains,
         client_warning,
         contributions,
+        other_contributions,
         explanation_text,
         last_updated,
+        attention: Vec::new(),
+        arrangement: Arrangement::default(),
+        all_href: String::new(),
+        sort_href: String::new(),
+        shown_rows: 0,
+        filter_text: String::new(),
         account: board.loaded.account.clone(),
         can_edit,
         ui,

@@ -122,7 +122,13 @@ fn kpi_score_interpolates_across_the_kpis_own_thresholds() {
     assert!(kpi_score(0.8999, sharp) < 70.0);
     assert_eq!(rag(0.8999, sharp), Rag::Red);
     // Next to a threshold, the score's band still agrees with the status.
-    for a in [0.8_f64.next_down(), 0.8, 0.95_f64.next_down(), 0.95, 0.7999999] {
+    for a in [
+        0.8_f64.next_down(),
+        0.8,
+        0.95_f64.next_down(),
+        0.95,
+        0.7999999,
+    ] {
         assert_eq!(band(Some(s(a))), rag(a, T), "attainment {a}");
     }
 }

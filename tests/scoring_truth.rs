@@ -1,0 +1,193 @@
+//! Scores that agree with their rows, as the user reads them: the help page
+//! states the bands, "what moved the score" shows a value entered this month,
+//! the scorecard puts what needs attention first, the accounts list and the
+//! demo portfolio tell the truth. Every figure is parsed from the page.
+
+mod common;
+
+use axum::http::StatusCode;
+use boussole::domain::Frequency;
+use boussole::period::Period;
+use boussole::scoring::{AMBER_BAND, GREEN_BAND};
+use chrono::Utc;
+use common::{TestApp, TestResponse};
+
+/// A number as the French pages print it: "−4,3 pts", "+12", "1 234,5".
+fn number(text: &str) -> f64 {
+    let token: String = text
+        .trim()
+        .replace(['\u{202F}', '\u{A0}'], "")
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .replace('−', "-")
+        .replace(',', ".")
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-' || *c == '+')
+        .collect();
+    token
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+async fn id_of(app: &TestApp, sql: &str, arg: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(arg)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn overall(page: &TestResponse) -> f64 {
+    number(&page.attr("#overall [data-score]", "data-score").unwrap())
+}
+
+fn universe(page: &TestResponse, u: &str) -> f64 {
+    number(
+        &page
+            .attr(
+                &format!("[data-universe={u}] [data-universe-score]"),
+                "data-universe-score",
+            )
+            .unwrap(),
+    )
+}
+
+/// The explanation's lines: (text, points as printed).
+fn explanation_lines(page: &TestResponse) -> Vec<(String, f64)> {
+    let html = page.html();
+    let li = scraper::Selector::parse("#explanation ol.contributions li").unwrap();
+    let pts = scraper::Selector::parse("[class^=stat__delta--]").unwrap();
+    html.select(&li)
+        .map(|e| {
+            let text = e.text().collect::<String>();
+            let points = e
+                .select(&pts)
+                .next()
+                .map(|p| number(&p.text().collect::<String>()))
+                .unwrap_or_else(|| panic!("no points in {text}"));
+            (text, points)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_help_page_states_the_score_bands() {
+    let mut app = TestApp::with_demo().await;
+    app.login("kam.alice@boussole.example").await;
+    let page = app.get("/help/scoring").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let band = |code: &str, attr: &str| {
+        number(
+            &page
+                .attr(&format!("#score-bands tr[data-band={code}]"), attr)
+                .unwrap(),
+        )
+    };
+    assert_eq!(band("red", "data-from"), 0.0);
+    assert_eq!(band("red", "data-to"), AMBER_BAND);
+    assert_eq!(band("amber", "data-from"), AMBER_BAND);
+    assert_eq!(band("amber", "data-to"), GREEN_BAND);
+    assert_eq!(band("green", "data-from"), GREEN_BAND);
+    assert_eq!(band("green", "data-to"), 100.0);
+    // In words, with the status names the scorecard uses.
+    let rows = page.texts("#score-bands tbody tr");
+    println!("bands: {rows:?}");
+    assert!(rows[0].contains("Bon") && rows[0].contains("90") && rows[0].contains("100"));
+    assert!(rows[1].contains("À surveiller") && rows[1].contains("moins de 90"));
+    assert!(rows[2].contains("À risque") && rows[2].contains("moins de 70"));
+    let rule = page.text("#score-status-rule");
+    assert!(rule.contains("90") && rule.contains("70"), "{rule}");
+    let kpi_rule = page.text("#kpi-score-rule");
+    assert!(kpi_rule.contains("70 × p ÷ A"), "{kpi_rule}");
+    assert!(
+        kpi_rule.contains("70 + 20 × (p − A) ÷ (G − A)"),
+        "{kpi_rule}"
+    );
+}
+
+/// The reported bug: 10 % share of wallet against 35 % on Lumière Retail moved
+/// Marketing and the balanced score, yet the explanation said nothing moved and
+/// the headline read 0. The quarterly value of the running quarter counted on
+/// both sides of the comparison.
+#[tokio::test]
+async fn a_value_entered_this_month_shows_in_what_moved_the_score() {
+    let mut app = TestApp::with_demo().await;
+    app.login("kam.alice@boussole.example").await;
+    let account = id_of(
+        &app,
+        "SELECT id FROM accounts WHERE slug = $1",
+        "lumiere-retail",
+    )
+    .await;
+    let kpi: i64 = sqlx::query_scalar(
+        "SELECT id FROM account_kpis WHERE account_id = $1 AND code = 'share_of_wallet'",
+    )
+    .bind(account)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let url = format!("/accounts/{account}");
+    let pre = app.get(&url).await;
+    assert_eq!(pre.status, StatusCode::OK);
+    let name = pre.text(&format!("tr#kpi-{kpi} th a"));
+    let period = pre
+        .attr(&format!("tr#kpi-{kpi} input[name=period]"), "value")
+        .unwrap();
+    let version = pre
+        .attr(&format!("tr#kpi-{kpi} input[name=version]"), "value")
+        .unwrap_or_default();
+    let month = Period::containing(Frequency::Monthly, Utc::now().date_naive()).code();
+    let (overall_pre, marketing_pre) = (overall(&pre), universe(&pre, "marketing"));
+    let headline_pre = number(&pre.text("#overall-trend"));
+
+    let r = app
+        .post_form(
+            &format!("/accounts/{account}/kpis/{kpi}/values"),
+            &[
+                ("from", "scorecard"),
+                ("month", &month),
+                ("period", &period),
+                ("value", "10"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location().unwrap()).await;
+    assert_eq!(
+        page.attr(&format!("tr#kpi-{kpi}"), "data-rag").as_deref(),
+        Some("red")
+    );
+    let (overall_post, marketing_post) = (overall(&page), universe(&page, "marketing"));
+    let headline = number(&page.text("#overall-trend"));
+    let lines = explanation_lines(&page);
+    println!(
+        "overall {overall_pre} → {overall_post}, marketing {marketing_pre} → {marketing_post}, \
+         headline {headline_pre} → {headline}, lines {lines:?}"
+    );
+    assert!(marketing_post < marketing_pre);
+    assert!(overall_post < overall_pre);
+    // The line naming the KPI, with its points.
+    let (_, points) = lines
+        .iter()
+        .find(|(text, _)| text.contains(&name))
+        .unwrap_or_else(|| panic!("{name} missing from {lines:?}"));
+    assert!(*points < 0.0, "{points}");
+    // The headline moved by that KPI's points (nothing else changed)…
+    assert!(
+        (headline - headline_pre - points).abs() <= 0.15,
+        "headline {headline_pre} → {headline}, KPI {points}"
+    );
+    // …which is what the balanced score lost (scores print rounded down: ±1).
+    assert!(
+        (overall_post - overall_pre - points).abs() <= 1.05,
+        "{overall_pre} → {overall_post}, KPI {points}"
+    );
+    // The lines shown add up to the headline, within the rounding of each line.
+    let sum: f64 = lines.iter().map(|(_, p)| p).sum();
+    assert!(
+        (sum - headline).abs() <= 0.05 * (lines.len() as f64 + 1.0),
+        "Σ {sum} vs headline {headline}"
+    );
+}
