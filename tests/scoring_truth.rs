@@ -191,3 +191,221 @@ async fn a_value_entered_this_month_shows_in_what_moved_the_score() {
         "Σ {sum} vs headline {headline}"
     );
 }
+
+/// Red first, then amber, then stale, then the rest.
+fn rank(rag: &str) -> u8 {
+    match rag {
+        "red" => 0,
+        "amber" => 1,
+        "stale" => 2,
+        _ => 3,
+    }
+}
+
+/// The summary's counts as shown: (kind, count parsed from the text, link).
+fn summary(page: &TestResponse) -> Vec<(String, usize, String)> {
+    let html = page.html();
+    let sel = scraper::Selector::parse("#attention a[data-attention]").unwrap();
+    html.select(&sel)
+        .map(|a| {
+            let text = a.text().collect::<String>();
+            (
+                a.value().attr("data-attention").unwrap().to_owned(),
+                number(&text) as usize,
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// How many rows of the page are of that kind.
+fn rows_of(page: &TestResponse, kind: &str) -> usize {
+    match kind {
+        "red" | "amber" | "stale" => page.count(&format!("tr[data-kpi-code][data-rag={kind}]")),
+        v => page.count(&format!("tr[data-kpi-code][data-validation={v}]")),
+    }
+}
+
+#[tokio::test]
+async fn the_scorecard_puts_what_needs_attention_first() {
+    let mut app = TestApp::with_demo().await;
+    app.login("kam.bruno@boussole.example").await;
+    let account = id_of(
+        &app,
+        "SELECT id FROM accounts WHERE slug = $1",
+        "northwind-logistics",
+    )
+    .await;
+    let month = Period::containing(Frequency::Monthly, Utc::now().date_naive()).code();
+    let page = app.get(&format!("/accounts/{account}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let counts = summary(&page);
+    println!("summary: {:?}", page.text("#attention ul"));
+    assert!(
+        counts.iter().any(|(k, n, _)| k == "red" && *n >= 2),
+        "{counts:?}"
+    );
+    for (kind, n, href) in &counts {
+        // Each count is the number of such rows…
+        assert_eq!(*n, rows_of(&page, kind), "{kind}");
+        // …and links to exactly those rows, for the same month.
+        assert!(href.contains(&format!("period={month}")), "{href}");
+        let only = app.get(href).await;
+        assert_eq!(only.status, StatusCode::OK);
+        assert_eq!(only.count("tr[data-kpi-code]"), *n, "{href}");
+        assert_eq!(rows_of(&only, kind), *n, "{href}");
+        assert_eq!(only.count("#filter-clear"), 1);
+    }
+    // The attention order, kept in the URL with the period.
+    let sorted = app
+        .get(&format!(
+            "/accounts/{account}?period={month}&sort=attention"
+        ))
+        .await;
+    let rags: Vec<String> = sorted
+        .html()
+        .select(&scraper::Selector::parse("tr[data-kpi-code]").unwrap())
+        .map(|t| t.value().attr("data-rag").unwrap().to_owned())
+        .collect();
+    println!("attention order: {rags:?}");
+    assert_eq!(rags.len(), page.count("tr[data-kpi-code]"));
+    assert_eq!(rags[0], "red");
+    for u in sorted
+        .html()
+        .select(&scraper::Selector::parse("section[data-universe]").unwrap())
+    {
+        let ranks: Vec<u8> = u
+            .select(&scraper::Selector::parse("tr[data-kpi-code]").unwrap())
+            .map(|t| rank(t.value().attr("data-rag").unwrap()))
+            .collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    }
+    assert_eq!(
+        sorted
+            .attr("form.period-form input[name=sort]", "value")
+            .as_deref(),
+        Some("attention")
+    );
+    assert_eq!(sorted.count("#sort-current"), 1);
+    // Stale rows keep their last status beside "stale".
+    for stale in sorted.texts("tr[data-rag=stale] .badge--stale") {
+        assert!(stale.starts_with("Périmé · était "), "{stale}");
+    }
+    // The overall and universe badges agree with the rows: a universe with a
+    // red row never reads "Bon".
+    for u in page
+        .html()
+        .select(&scraper::Selector::parse("section[data-universe]").unwrap())
+    {
+        let has_red = u
+            .select(&scraper::Selector::parse("tr[data-rag=red]").unwrap())
+            .next()
+            .is_some();
+        let badge = u
+            .select(&scraper::Selector::parse("h2 .badge").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("class")
+            .unwrap()
+            .to_owned();
+        let all_red = u
+            .select(&scraper::Selector::parse("tr[data-kpi-code]").unwrap())
+            .all(|t| matches!(t.value().attr("data-rag"), Some("red" | "stale" | "none")));
+        if has_red && all_red {
+            assert!(badge.contains("badge--red"), "{badge}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_portal_summary_counts_only_what_the_client_sees() {
+    let mut app = TestApp::with_demo().await;
+    app.login("client@lumiere-retail.example").await;
+    let page = app.get("/portal").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.count("#attention"), 1);
+    for (kind, n, href) in summary(&page) {
+        assert_eq!(n, rows_of(&page, &kind), "{kind}");
+        assert!(href.starts_with("/portal?"), "{href}");
+    }
+    // No internal KPI's name anywhere on the page.
+    let internal: Vec<String> = sqlx::query_scalar(
+        "SELECT k.name_fr FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         WHERE a.slug = 'lumiere-retail' AND k.visibility = 'internal'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(!internal.is_empty());
+    for name in internal {
+        assert!(!page.body.contains(&name), "{name} leaks");
+    }
+    let sorted = app.get("/portal?sort=attention").await;
+    assert_eq!(sorted.status, StatusCode::OK);
+    assert_eq!(sorted.count("#sort-current"), 1);
+}
+
+#[tokio::test]
+async fn the_accounts_list_shows_each_accounts_score_and_status() {
+    let mut app = TestApp::with_demo().await;
+    app.login("kam.alice@boussole.example").await;
+    let list = app.get("/accounts").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let rows = list.count("tr[data-account]");
+    assert!(rows >= 3);
+    let csv = app.get("/accounts.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let csv_lines: Vec<&str> = csv.body.lines().collect();
+    let html = list.html();
+    for tr in html.select(&scraper::Selector::parse("tr[data-account]").unwrap()) {
+        let id: i64 = tr.value().attr("data-account").unwrap().parse().unwrap();
+        let status = tr.value().attr("data-status").unwrap();
+        let score = tr
+            .select(&scraper::Selector::parse("td[data-score]").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("data-score")
+            .unwrap()
+            .to_owned();
+        let badge = tr
+            .select(&scraper::Selector::parse(".badge").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        // The same number and status as the account's own scorecard.
+        let card = app.get(&format!("/accounts/{id}")).await;
+        assert_eq!(
+            card.attr("#overall [data-score]", "data-score").as_deref(),
+            Some(score.as_str()),
+            "account {id}"
+        );
+        assert!(
+            card.attr("#overall .badge", "class")
+                .unwrap()
+                .contains(&format!("badge--{status}"))
+        );
+        assert_eq!(card.text("#overall .badge"), badge.trim());
+        // And the CSV has them too.
+        let name = tr
+            .select(&scraper::Selector::parse("th a").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        let line = csv_lines
+            .iter()
+            .find(|l| l.contains(name.trim()))
+            .unwrap_or_else(|| panic!("{name} not in CSV"));
+        println!("{name}: {score} {badge} | CSV {line}");
+        assert!(line.contains(badge.trim()), "{line}");
+        if score != "—" {
+            assert!(
+                line.contains(&format!(";{score};")) || line.contains(&format!(",{score},")),
+                "{line}"
+            );
+        }
+    }
+}
