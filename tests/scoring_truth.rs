@@ -409,3 +409,43 @@ async fn the_accounts_list_shows_each_accounts_score_and_status() {
         }
     }
 }
+
+/// The demo tells a story: the director's portfolio shows accounts at risk, to
+/// watch and good, and each account's status is its scorecard's.
+#[tokio::test]
+async fn the_demo_portfolio_shows_a_real_spread() {
+    let mut app = TestApp::with_demo().await;
+    app.login("direction@boussole.example").await;
+    let page = app.get("/portfolio").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let row_sel = scraper::Selector::parse("#portfolio-table tbody tr[data-account]").unwrap();
+    let name_sel = scraper::Selector::parse("th[data-col=name] a").unwrap();
+    let score_sel = scraper::Selector::parse("td[data-col=score]").unwrap();
+    let mut statuses: Vec<(String, String, String)> = Vec::new();
+    for tr in html.select(&row_sel) {
+        let name = tr
+            .select(&name_sel)
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        let cell = tr.select(&score_sel).next().unwrap();
+        let status = cell.value().attr("data-status").unwrap().to_owned();
+        let text = cell.text().collect::<Vec<_>>().join(" ");
+        statuses.push((
+            name,
+            status,
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+    }
+    for s in &statuses {
+        println!("{:<24} {:<6} {}", s.0, s.1, s.2);
+    }
+    let count = |st: &str| statuses.iter().filter(|s| s.1 == st).count();
+    let (red, amber, green) = (count("red"), count("amber"), count("green"));
+    println!("red {red}, amber {amber}, green {green}");
+    assert!(red >= 2, "at least 2 accounts at risk");
+    assert!(amber >= 3, "at least 3 accounts to watch");
+    assert!(green >= 1, "the rest good");
+}

@@ -1,36 +1,55 @@
 //! The demo scorecards: 24 months of KPI values for the twelve demo accounts,
 //! relative to today, so that every screen of the scorecard has a story to tell.
 //!
+//! The director's portfolio under the scoring model (`crate::scoring`: red KPIs
+//! score below 70, amber 70–90, green 90–100) shows a real spread; each status
+//! has a reason two clicks away (portfolio → scorecard → the red or stale row,
+//! its comment, or a contest):
+//!
+//! | Account               | Overall   | The story, and where to see it                                   |
+//! |-----------------------|-----------|------------------------------------------------------------------|
+//! | Helios Energy         | at risk   | relationship collapses: client KPIs stale (new purchasing director), response time and problem resolution red with comments; process and finance slide |
+//! | Northwind Logistics   | at risk   | logistics collapses (weight 30): OTIF red (dockers' strike) and claims red (damaged pallets), with comments; process and finance follow |
+//! | Kestrel Aerospace     | to watch  | process slides (weight 30): milestones on time red, "Retard fournisseur sur le lot 3" |
+//! | Océane Cosmétiques    | to watch  | finance: gross margin red (vegetable oil costs), growth slowing  |
+//! | Meridian Telecom      | to watch  | slow decline on every universe, negative growth                  |
+//! | Coopérative Agrinova  | to watch  | stock availability red (packaging shortage); market share and forecast accuracy stale |
+//! | Lumière Retail, Atelier Vernier, Brightwell Pharma, Maison Dufresne, Groupe Santé Plus, Alpine Textiles | good | improving or stable; accounts with a client user (stage 3 and up) each have one contested value, shown in the scorecard's summary |
+//!
 //! The story, account by account (pyramid stage in brackets):
 //! - **Lumière Retail** (3) improves steadily across all five universes; revenue and
 //!   logistics peak in Q4 (revenue targets are phased by month, +6 % this year; the
 //!   NPS target rises to 45 this year). One revenue value was corrected (history).
 //! - **Northwind Logistics** (2) is logistics-heavy (universe weights: logistics 30,
-//!   the others 17.5). Logistics slides over the last months: **OTIF and claims rate
-//!   are red** in the latest month (strike, damaged pallets); OTIF target 96 this
-//!   year. One logistics-cost value was corrected.
+//!   the others 17.5). Logistics collapses over the last months: **OTIF and claims
+//!   rate are red** in the latest month (strike, damaged pallets), and process,
+//!   relationship and finance slide with it: the account is **at risk**; OTIF
+//!   target 96 this year. One logistics-cost value was corrected.
 //! - **Atelier Vernier** (4) is excellent and stable, innovation-led, integrated:
 //!   most KPIs shared, the client-domain ones joint, our own economics internal; NPS
 //!   target 55 this year, revenue +8 %. One CSAT value was corrected (typing error).
-//! - **Helios Energy** (2): the relationship deteriorates. **Every client-domain KPI
-//!   is stale** (nps, csat, network_depth, perceived_value, negative_verbatims,
-//!   solution_results: the last survey was before a change of purchasing director),
-//!   so the triangulation panel must warn; the internal relationship KPIs show the
-//!   decline: **response time and problem resolution are red**, executive meetings
-//!   dwindle, DSO lengthens, growth weakens.
+//! - **Helios Energy** (2): the relationship deteriorates and the account is **at
+//!   risk**. **Every client-domain KPI is stale** (nps, csat, network_depth,
+//!   perceived_value, negative_verbatims, solution_results: the last survey was
+//!   before a change of purchasing director), so the triangulation panel must warn;
+//!   the internal relationship KPIs show the decline: **response time and problem
+//!   resolution are red**, executive meetings dwindle, DSO lengthens, growth weakens.
 //! - **Brightwell Pharma** (3): solid and improving, process-weighted (process 30).
 //!   **Stale**: client_market_share and share_of_voice (the market panel lapsed).
 //!   SLA target 99 this year; one SLA value was corrected after a joint audit.
-//! - **Coopérative Agrinova** (1): flat with weak growth, harvest peak in
-//!   September–October, all internal. **Stale**: client_market_share and
-//!   forecast_accuracy. **Stock availability is red** (packaging shortage).
-//! - **Kestrel Aerospace** (2): process-weighted (process 30); **milestones on time
-//!   is red** ("Retard fournisseur sur le lot 3"). One revenue value corrected.
+//! - **Coopérative Agrinova** (1): slowly weakening, harvest peak in
+//!   September–October, all internal; **to watch**. **Stale**: client_market_share
+//!   and forecast_accuracy. **Stock availability is red** (packaging shortage).
+//! - **Kestrel Aerospace** (2): process-weighted (process 30), process slides: **to
+//!   watch**; **milestones on time is red** ("Retard fournisseur sur le lot 3").
+//!   One revenue value corrected.
 //! - **Océane Cosmétiques** (3): good relationship but **gross margin is red** (raw
-//!   material costs) and growth slows; gift-season peaks (May, Q4); revenue +5 %.
+//!   material costs) and finance slides: **to watch**; gift-season peaks (May, Q4);
+//!   revenue +5 %.
 //! - Maison Dufresne (candidate, summer peak, fast growth), Groupe Santé Plus
-//!   (candidate, improving), Meridian Telecom (managed, slowly declining, negative
-//!   growth) and Alpine Textiles (managed, ramping up) carry 15–16 KPIs, all internal.
+//!   (candidate, improving), Meridian Telecom (managed, declining on every
+//!   universe: **to watch**, negative growth) and Alpine Textiles (managed, ramping
+//!   up) carry 15–16 KPIs, all internal.
 //!
 //! NPS values are then rewritten by `demo::director` to plant the drivers of NPS
 //! (OTIF and response time), so NPS levels follow logistics and service rather
@@ -280,6 +299,56 @@ const PLANS: &[Plan] = &[
                 0.3,
                 "Damaged pallets on two Manchester routes; carrier under review",
             ),
+            Twist::Red(
+                "order_lead_time",
+                0.4,
+                "Lead times doubled while inbound containers were stuck",
+            ),
+            Twist::Red(
+                "sla_compliance",
+                0.6,
+                "Service credits triggered on the Midlands contract",
+            ),
+            Twist::Red(
+                "contract_commitments",
+                0.5,
+                "Two volume commitments missed because of the strike",
+            ),
+            Twist::Red(
+                "gross_margin",
+                0.5,
+                "Late-delivery penalties deducted from our invoices",
+            ),
+            Twist::Red(
+                "days_sales_outstanding",
+                0.4,
+                "Invoices on hold until the pallet claims are settled",
+            ),
+            Twist::Red(
+                "revenue_growth",
+                0.2,
+                "Volumes moved to a second carrier during the strike",
+            ),
+            Twist::Red(
+                "share_of_wallet",
+                0.6,
+                "The client moved two lanes to a competitor",
+            ),
+            Twist::Red(
+                "network_depth",
+                0.5,
+                "Our operations contact left the client",
+            ),
+            Twist::Red(
+                "forecast_accuracy",
+                0.5,
+                "The client stopped sending forecasts during the strike",
+            ),
+            Twist::Red(
+                "csat",
+                0.75,
+                "Satisfaction survey taken in the middle of the strike",
+            ),
             Twist::Fix(
                 "logistics_cost_per_pallet",
                 6,
@@ -413,6 +482,26 @@ const PLANS: &[Plan] = &[
                 0.78,
                 "Litige sur les pénalités de retard toujours ouvert",
             ),
+            Twist::Red(
+                "sla_compliance",
+                0.6,
+                "Deux arrêts non planifiés : pénalités SLA appliquées",
+            ),
+            Twist::Red(
+                "milestones_on_time",
+                0.5,
+                "Projet de télérelève gelé par le nouveau directeur des achats",
+            ),
+            Twist::Red(
+                "gross_margin",
+                0.5,
+                "Remises consenties pour conserver le contrat",
+            ),
+            Twist::Red(
+                "revenue_growth",
+                0.0,
+                "Volumes en baisse depuis le changement d’acheteur",
+            ),
             Twist::Note(
                 "executive_meetings",
                 4,
@@ -539,6 +628,21 @@ const PLANS: &[Plan] = &[
                 0.9,
                 "Rupture d’emballages carton chez notre fournisseur",
             ),
+            Twist::Red(
+                "revenue_growth",
+                0.1,
+                "Récolte en retrait : volumes contractuels revus à la baisse",
+            ),
+            Twist::Red(
+                "order_lead_time",
+                0.6,
+                "Transport saturé pendant la récolte",
+            ),
+            Twist::Red(
+                "gross_margin",
+                0.7,
+                "Prix d’achat des céréales en hausse, contrat à prix fixe",
+            ),
             Twist::Every("revenue", 9, "Campagne de récolte : volumes au plus haut"),
         ],
     },
@@ -624,6 +728,17 @@ const PLANS: &[Plan] = &[
                 0.69,
                 "Retard fournisseur sur le lot 3",
             ),
+            Twist::Red(
+                "sla_compliance",
+                0.7,
+                "Banc d’essai indisponible trois semaines",
+            ),
+            Twist::Red(
+                "contract_commitments",
+                0.7,
+                "Engagement de livraison du lot 3 non tenu",
+            ),
+            Twist::Red("gross_margin", 0.7, "Pénalités de retard sur le lot 3"),
             Twist::Fix(
                 "revenue",
                 7,
@@ -673,7 +788,7 @@ const PLANS: &[Plan] = &[
         uplift: 1.0,
         season: FLAT,
         from: even(0.3),
-        to: even(-0.4),
+        to: even(-2.0),
         noise: 0.6,
         team: &[],
         weights: &[],
@@ -767,6 +882,16 @@ const PLANS: &[Plan] = &[
                 "gross_margin",
                 0.78,
                 "Hausse du coût des huiles végétales, non encore répercutée",
+            ),
+            Twist::Red(
+                "revenue_growth",
+                0.2,
+                "Hausses de prix : la cliente réduit ses références en rayon",
+            ),
+            Twist::Red(
+                "numeric_distribution",
+                0.7,
+                "Déréférencement dans deux enseignes",
             ),
             Twist::Every("revenue", 12, "Coffrets de Noël"),
             Twist::Every("revenue", 5, "Fête des mères"),
