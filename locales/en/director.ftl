@@ -204,3 +204,16 @@ review-title = Title
 review-notes = Notes
 review-add = Record the review
 review-saved = The business review has been recorded.
+
+## Figures: CSV exports of the capabilities, the value page and a driver's scatter (issue 10)
+cap-capability = Capability
+cap-unit = Unit
+cap-unit-percent = %
+cap-unit-count = count
+cap-unit-days = days
+cap-unit-eur = €
+cap-unit-rating = rating
+value-csv-item = Item
+value-csv-year = Year
+value-csv-value = Value
+value-csv-percent-note = (in %)

@@ -204,3 +204,16 @@ review-title = Intitulé
 review-notes = Notes
 review-add = Enregistrer la revue
 review-saved = La revue d'affaires a été enregistrée.
+
+## Figures: CSV exports of the capabilities, the value page and a driver's scatter (issue 10)
+cap-capability = Capacité
+cap-unit = Unité
+cap-unit-percent = %
+cap-unit-count = nombre
+cap-unit-days = jours
+cap-unit-eur = €
+cap-unit-rating = note
+value-csv-item = Élément
+value-csv-year = Année
+value-csv-value = Valeur
+value-csv-percent-note = (en %)

@@ -19,6 +19,7 @@ use crate::i18n::format;
 use crate::portfolio::data::{self, Settings};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
+use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
 
@@ -45,13 +46,17 @@ impl ValuePage {
     }
 }
 
-pub async fn account(
-    State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
-    ui: Ui,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
+/// What the value page shows about one account (the page and its CSV read it).
+pub struct Loaded {
+    pub account: Account,
+    pub years: Vec<YearFigures>,
+    pub acquisition: f64,
+    pub settings: Settings,
+    pub clv: Option<Clv>,
+}
+
+async fn load(state: &AppState, user: &crate::users::User, id: i64) -> AppResult<Loaded> {
+    let account = accounts::find_visible(&state.db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let settings = data::settings(&state.db).await?;
@@ -65,14 +70,83 @@ pub async fn account(
             .fetch_one(&state.db)
             .await?;
     let clv = clv::clv(&data::clv_inputs(&years, acquisition, &settings)).ok();
-    render(&ValuePage {
-        ui,
+    Ok(Loaded {
         account,
         years,
         acquisition,
         settings,
         clv,
     })
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let l = load(&state, &user, id).await?;
+    render(&ValuePage {
+        ui,
+        account: l.account,
+        years: l.years,
+        acquisition: l.acquisition,
+        settings: l.settings,
+        clv: l.clv,
+    })
+}
+
+/// `GET /accounts/{id}/value.csv`: every figure of the page, one per row
+/// (code, label, year for the yearly ones, value); money in euros, the
+/// retention probability and the discount rate in percent.
+pub async fn csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<CsvResponse> {
+    let l = load(&state, &user, id).await?;
+    let mut out = Csv::new(&[
+        "code".to_owned(),
+        ui.t("value-csv-item"),
+        ui.t("value-csv-year"),
+        ui.t("value-csv-value"),
+    ])?;
+    let money = |v: f64| format!("{v:.2}");
+    let pct = format!(" {}", ui.t("value-csv-percent-note"));
+    let mut rows: Vec<(&str, String, String, String)> = Vec::new();
+    if let Some(c) = &l.clv {
+        rows.push(("historical", ui.t("value-historical"), String::new(), money(c.historical)));
+        rows.push(("projected", ui.t("value-projected"), String::new(), money(c.projected)));
+        rows.push(("total", ui.t("value-total"), String::new(), money(c.total)));
+    }
+    rows.push(("acquisition", ui.t("value-acquisition"), String::new(), money(l.acquisition)));
+    rows.push((
+        "retention",
+        ui.t("value-retention") + &pct,
+        String::new(),
+        format!("{:.2}", l.settings.retention_probability * 100.0),
+    ));
+    rows.push((
+        "discount",
+        ui.t("value-discount") + &pct,
+        String::new(),
+        format!("{:.2}", l.settings.discount_rate * 100.0),
+    ));
+    rows.push(("horizon", ui.t("value-horizon"), String::new(), l.settings.horizon_years.to_string()));
+    if let Some(c) = &l.clv {
+        rows.push(("base", ui.t("value-base"), String::new(), money(c.base_annual_net_margin)));
+    }
+    for y in &l.years {
+        let year = y.year.to_string();
+        rows.push(("revenue", ui.t("portfolio-col-revenue"), year.clone(), money(y.revenue)));
+        rows.push(("margin", ui.t("value-margin"), year.clone(), money(y.margin)));
+        rows.push(("retention_cost", ui.t("value-retention-cost"), year, money(y.retention_cost)));
+    }
+    for (code, label, year, value) in rows {
+        out.row(&[code.to_owned(), label, year, value])?;
+    }
+    out.finish(&format!("value-{}.csv", l.account.slug))
 }
 
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
