@@ -169,11 +169,14 @@ fn csv_of(r: &TestResponse) -> Table {
     Table { headers, rows }
 }
 
+/// The text of an element, ASCII whitespace collapsed; no-break spaces are kept,
+/// since they are part of how the locale writes numbers.
 fn text_of(e: ElementRef) -> String {
     e.text()
         .collect::<Vec<_>>()
         .join(" ")
-        .split_whitespace()
+        .split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
 }
