@@ -247,7 +247,7 @@ async fn portfolio_agrees_with_its_csv(locale: Locale) {
                 let shown = text_of(*cell);
                 let what = format!("{locale} /portfolio account {id} column {header:?}");
                 let kind = match col {
-                    "score" | "universe" | "trend" | "nps" | "contested" => "number",
+                    "score" | "universe" | "trend" | "alerts" | "nps" | "contested" => "number",
                     "revenue" | "clv" => "money",
                     "growth" | "fresh" | "validated" => "percent",
                     _ => continue,
@@ -371,7 +371,11 @@ async fn drivers_and_their_scatter_match_the_csv_in_both_languages() {
                     ("accounts", "drivers-col-accounts"),
                     ("effective", "drivers-col-effective"),
                 ] {
-                    agree(&what, number(locale, &cell(c)), &row[csv.col(&locale.t(key))]);
+                    agree(
+                        &what,
+                        number(locale, &cell(c)),
+                        &row[csv.col(&locale.t(key))],
+                    );
                 }
                 compared += 6;
             }
@@ -402,7 +406,10 @@ async fn drivers_and_their_scatter_match_the_csv_in_both_languages() {
             }
             scatters += 1;
         }
-        assert!(scatters >= 1 && compared > 20, "{locale}: {compared} figures");
+        assert!(
+            scatters >= 1 && compared > 20,
+            "{locale}: {compared} figures"
+        );
         println!("{locale} /drivers: {compared} figures agree with the CSVs ({scatters} scatters)");
     }
 }

@@ -278,7 +278,11 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/drivers", Rule::Area(Area::Portfolio)),
     ("GET", "/drivers.csv", Rule::Area(Area::Portfolio)),
     ("GET", "/drivers/{code}", Rule::Area(Area::Portfolio)),
-    ("GET", "/drivers/{code}/scatter.csv", Rule::Area(Area::Portfolio)),
+    (
+        "GET",
+        "/drivers/{code}/scatter.csv",
+        Rule::Area(Area::Portfolio),
+    ),
     ("GET", "/accounts/{id}/value", Rule::Visible),
     ("GET", "/accounts/{id}/value.csv", Rule::Visible),
     ("GET", "/director/settings", Rule::Area(Area::Direction)),

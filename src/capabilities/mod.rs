@@ -13,7 +13,7 @@ use chrono::{Datelike, Utc};
 use crate::accounts;
 use crate::auth::extract::PortfolioUser;
 use crate::error::AppResult;
-use crate::i18n::format;
+use crate::i18n::format::{self, Share};
 use crate::state::AppState;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
@@ -195,7 +195,9 @@ pub async fn compute(
                 row("revenue-per-client", Kind::Money, &|y| {
                     revenue.get(&y).zip(clients.get(&y)).map(|(r, n)| r / n)
                 }),
-                row("retention", Kind::Share, &|y| retained.get(&(y - 1)).copied()),
+                row("retention", Kind::Share, &|y| {
+                    retained.get(&(y - 1)).copied()
+                }),
                 row("satisfaction", Kind::Rating, &|y| csat.get(&y).copied()),
             ],
         },
@@ -223,7 +225,7 @@ fn display(ui: &Ui, kind: Kind, v: Option<f64>) -> String {
         return "—".to_owned();
     };
     match kind {
-        Kind::Share => format::percent(ui.locale, v, 1),
+        Kind::Share => format::share(ui.locale, Share::new(v), 1),
         Kind::Count | Kind::Days => ui.num(v, 0),
         Kind::Rating => ui.num(v, 2),
         Kind::Money => format::money(
@@ -237,7 +239,7 @@ fn display(ui: &Ui, kind: Kind, v: Option<f64>) -> String {
 fn csv_cell(kind: Kind, v: Option<f64>) -> String {
     match (kind, v) {
         (_, None) => String::new(),
-        (Kind::Share, Some(v)) => format!("{:.1}", v * 100.0),
+        (Kind::Share, Some(v)) => Share::new(v).csv(1),
         (Kind::Money, Some(v)) => format!("{v:.2}"),
         (Kind::Rating, Some(v)) => format!("{v:.2}"),
         (Kind::Count | Kind::Days, Some(v)) => format!("{v:.1}"),

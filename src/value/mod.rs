@@ -15,7 +15,7 @@ use crate::audit;
 use crate::auth::extract::{AccountsUser, DirectorUser};
 use crate::director::clv::{self, Clv, YearFigures};
 use crate::error::{AppError, AppResult};
-use crate::i18n::format;
+use crate::i18n::format::{self, Share};
 use crate::portfolio::data::{self, Settings};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
@@ -41,8 +41,8 @@ impl ValuePage {
             rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
         )
     }
-    pub fn pct(&self, v: &f64) -> String {
-        format::percent(self.ui.locale, *v, 1)
+    pub fn share(&self, v: Share) -> String {
+        format::share(self.ui.locale, v, 1)
     }
 }
 
@@ -116,32 +116,72 @@ pub async fn csv(
     let pct = format!(" {}", ui.t("value-csv-percent-note"));
     let mut rows: Vec<(&str, String, String, String)> = Vec::new();
     if let Some(c) = &l.clv {
-        rows.push(("historical", ui.t("value-historical"), String::new(), money(c.historical)));
-        rows.push(("projected", ui.t("value-projected"), String::new(), money(c.projected)));
+        rows.push((
+            "historical",
+            ui.t("value-historical"),
+            String::new(),
+            money(c.historical),
+        ));
+        rows.push((
+            "projected",
+            ui.t("value-projected"),
+            String::new(),
+            money(c.projected),
+        ));
         rows.push(("total", ui.t("value-total"), String::new(), money(c.total)));
     }
-    rows.push(("acquisition", ui.t("value-acquisition"), String::new(), money(l.acquisition)));
+    rows.push((
+        "acquisition",
+        ui.t("value-acquisition"),
+        String::new(),
+        money(l.acquisition),
+    ));
     rows.push((
         "retention",
         ui.t("value-retention") + &pct,
         String::new(),
-        format!("{:.2}", l.settings.retention_probability * 100.0),
+        l.settings.retention().csv(2),
     ));
     rows.push((
         "discount",
         ui.t("value-discount") + &pct,
         String::new(),
-        format!("{:.2}", l.settings.discount_rate * 100.0),
+        l.settings.discount().csv(2),
     ));
-    rows.push(("horizon", ui.t("value-horizon"), String::new(), l.settings.horizon_years.to_string()));
+    rows.push((
+        "horizon",
+        ui.t("value-horizon"),
+        String::new(),
+        l.settings.horizon_years.to_string(),
+    ));
     if let Some(c) = &l.clv {
-        rows.push(("base", ui.t("value-base"), String::new(), money(c.base_annual_net_margin)));
+        rows.push((
+            "base",
+            ui.t("value-base"),
+            String::new(),
+            money(c.base_annual_net_margin),
+        ));
     }
     for y in &l.years {
         let year = y.year.to_string();
-        rows.push(("revenue", ui.t("portfolio-col-revenue"), year.clone(), money(y.revenue)));
-        rows.push(("margin", ui.t("value-margin"), year.clone(), money(y.margin)));
-        rows.push(("retention_cost", ui.t("value-retention-cost"), year, money(y.retention_cost)));
+        rows.push((
+            "revenue",
+            ui.t("portfolio-col-revenue"),
+            year.clone(),
+            money(y.revenue),
+        ));
+        rows.push((
+            "margin",
+            ui.t("value-margin"),
+            year.clone(),
+            money(y.margin),
+        ));
+        rows.push((
+            "retention_cost",
+            ui.t("value-retention-cost"),
+            year,
+            money(y.retention_cost),
+        ));
     }
     for (code, label, year, value) in rows {
         out.row(&[code.to_owned(), label, year, value])?;
@@ -177,8 +217,8 @@ pub async fn settings_page(
     let form = SettingsForm {
         max_key_accounts: s.max_key_accounts.to_string(),
         kam_share: ui.num(s.kam_share, 2),
-        retention_probability: ui.num(s.retention_probability * 100.0, 1),
-        discount_rate: ui.num(s.discount_rate * 100.0, 1),
+        retention_probability: ui.num(s.retention().percent().value(), 1),
+        discount_rate: ui.num(s.discount().percent().value(), 1),
         horizon_years: s.horizon_years.to_string(),
     };
     let updated = format::datetime(ui.locale, s.updated_at);
