@@ -217,3 +217,37 @@ value-csv-item = Item
 value-csv-year = Year
 value-csv-value = Value
 value-csv-percent-note = (in %)
+
+## Figures: a portfolio that opens on what needs attention (issue 10)
+portfolio-col-alerts = Open alerts
+portfolio-sort = Sort by
+portfolio-sort-attention = Needs attention first
+portfolio-sort-desc = descending
+portfolio-accounts-count = { $count ->
+    [one] { $count } account
+   *[other] { $count } accounts
+}
+portfolio-key-accounts-count = { $count ->
+    [one] { $count } key account
+   *[other] { $count } key accounts
+}
+portfolio-shown-count = { $count ->
+    [one] { $count } shown by the filter
+   *[other] { $count } shown by the filter
+}
+portfolio-alert-count-turning_red = { $count ->
+    [one] { $count } turning red
+   *[other] { $count } turning red
+}
+portfolio-alert-count-stale_client_data = { $count ->
+    [one] { $count } without fresh client data
+   *[other] { $count } without fresh client data
+}
+portfolio-alert-count-hidden_discontent = { $count ->
+    [one] { $count } hidden discontent
+   *[other] { $count } hidden discontents
+}
+portfolio-alert-count-contest_waiting = { $count ->
+    [one] { $count } contest waiting
+   *[other] { $count } contests waiting
+}

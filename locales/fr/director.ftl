@@ -217,3 +217,37 @@ value-csv-item = Élément
 value-csv-year = Année
 value-csv-value = Valeur
 value-csv-percent-note = (en %)
+
+## Figures: a portfolio that opens on what needs attention (issue 10)
+portfolio-col-alerts = Alertes ouvertes
+portfolio-sort = Trier par
+portfolio-sort-attention = À traiter en premier
+portfolio-sort-desc = décroissant
+portfolio-accounts-count = { $count ->
+    [one] { $count } compte
+   *[other] { $count } comptes
+}
+portfolio-key-accounts-count = { $count ->
+    [one] { $count } compte clé
+   *[other] { $count } comptes clés
+}
+portfolio-shown-count = { $count ->
+    [one] { $count } affiché par le filtre
+   *[other] { $count } affichés par le filtre
+}
+portfolio-alert-count-turning_red = { $count ->
+    [one] { $count } passe au rouge
+   *[other] { $count } passent au rouge
+}
+portfolio-alert-count-stale_client_data = { $count ->
+    [one] { $count } sans données client fraîches
+   *[other] { $count } sans données client fraîches
+}
+portfolio-alert-count-hidden_discontent = { $count ->
+    [one] { $count } mécontentement caché
+   *[other] { $count } mécontentements cachés
+}
+portfolio-alert-count-contest_waiting = { $count ->
+    [one] { $count } contestation en attente
+   *[other] { $count } contestations en attente
+}
