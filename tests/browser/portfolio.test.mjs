@@ -115,4 +115,20 @@ describe('portfolio', () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test('printed, every column fits an A4 landscape sheet and no form or button shows', { timeout: TEST_TIMEOUT }, async () => {
+    // A4 landscape less the 8 mm margins of print.css: 281 mm ≈ 1062 CSS px.
+    const { context, page } = await openPortfolio({ width: 1062, height: 750 });
+    await page.emulateMedia({ media: 'print' });
+    const widths = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth,
+      table: document.querySelector('#portfolio-table').getBoundingClientRect().right,
+      lastHeader: document.querySelector('#portfolio-table thead th:last-child').getBoundingClientRect().right,
+    }));
+    console.log(`print at 1062 px: ${JSON.stringify(widths)}`);
+    assert.ok(widths.lastHeader <= 1062 && widths.doc <= 1062, `columns overflow the sheet: ${JSON.stringify(widths)}`);
+    assert.equal(await page.locator('#portfolio-filters').isVisible(), false, 'no filter form on paper');
+    assert.equal(await page.locator('#portfolio-csv').isVisible(), false, 'no button on paper');
+    await context.close();
+  });
 });
