@@ -534,3 +534,61 @@ fn the_reader_reads_each_locale_and_refuses_the_other() {
     assert!(std::panic::catch_unwind(|| numbers(Locale::En, "0,8%")).is_err());
     assert!(std::panic::catch_unwind(|| percent(Locale::En, "12 %")).is_err());
 }
+
+// ---------------------------------------------------------------------------
+// Counts read in the plural they need
+// ---------------------------------------------------------------------------
+
+#[test]
+fn counts_take_the_plural_they_need_in_both_languages() {
+    let say = |l: Locale, key: &str, n: i64| {
+        l.t_args(
+            key,
+            &[("count", n.into()), ("nps", 9.into()), ("days", 14.into())],
+        )
+        .replace(['\u{2068}', '\u{2069}'], "")
+    };
+    assert_eq!(
+        say(Locale::Fr, "portfolio-key-accounts-count", 8),
+        "8 comptes clés"
+    );
+    assert_eq!(
+        say(Locale::Fr, "portfolio-key-accounts-count", 1),
+        "1 compte clé"
+    );
+    assert_eq!(
+        say(Locale::En, "portfolio-key-accounts-count", 8),
+        "8 key accounts"
+    );
+    assert_eq!(say(Locale::En, "portfolio-accounts-count", 1), "1 account");
+    for l in LOCALES {
+        for key in [
+            "alert-hidden-discontent",
+            "alert-contest-waiting",
+            "portfolio-alert-count-contest_waiting",
+        ] {
+            for n in [1, 2, 8] {
+                let s = say(l, key, n);
+                assert!(!s.contains("(s)"), "{l} {key} {n}: {s}");
+                assert!(s.starts_with(&n.to_string()), "{l} {key} {n}: {s}");
+            }
+        }
+    }
+    assert!(say(Locale::Fr, "alert-hidden-discontent", 1).starts_with("1 réponse récente "));
+    assert!(say(Locale::Fr, "alert-hidden-discontent", 3).starts_with("3 réponses récentes "));
+    assert!(say(Locale::En, "alert-contest-waiting", 1).starts_with("1 contested value waiting"));
+    let stale = |n: i64| {
+        Locale::Fr
+            .t_args(
+                "universe-counts",
+                &[
+                    ("fresh", 2.into()),
+                    ("stale", n.into()),
+                    ("missing", 0.into()),
+                ],
+            )
+            .replace(['\u{2068}', '\u{2069}'], "")
+    };
+    assert!(stale(1).contains("1 périmé,"), "{}", stale(1));
+    assert!(stale(3).contains("3 périmés,"), "{}", stale(3));
+}

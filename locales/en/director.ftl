@@ -14,8 +14,14 @@ alert-kind-stale_client_data = Stale client data
 alert-kind-hidden_discontent = Hidden discontent
 alert-kind-contest_waiting = Contest waiting
 alert-turning-red = red now, not at the end of last month: { $what }.
-alert-stale-client-data = none of its { $count } client-domain KPIs is fresh: the client's view is missing.
-alert-contest-waiting = { $count } contested value(s) waiting for an answer for more than { $days } days.
+alert-stale-client-data = { $count ->
+    [one] its client-domain KPI is not fresh: the client's view is missing.
+   *[other] none of its { $count } client-domain KPIs is fresh: the client's view is missing.
+}
+alert-contest-waiting = { $count ->
+    [one] { $count } contested value waiting for an answer for more than { $days } days.
+   *[other] { $count } contested values waiting for an answer for more than { $days } days.
+}
 portfolio-filters = Filter the portfolio
 portfolio-all = All
 portfolio-apply = Apply
@@ -120,8 +126,14 @@ drivers-scatter = Scatter plot
 drivers-scatter-caption = Each point is one account in one period. The table holds the same data.
 drivers-data-table = Data table
 drivers-refused = Not enough data
-drivers-short-accounts = only { $accounts } account(s), at least { $min_accounts } are needed.
-drivers-short-pairs = only { $pairs } account-period(s), at least { $min_pairs } are needed.
+drivers-short-accounts = { $accounts ->
+    [one] only { $accounts } account, at least { $min_accounts } are needed.
+   *[other] only { $accounts } accounts, at least { $min_accounts } are needed.
+}
+drivers-short-pairs = { $pairs ->
+    [one] only { $pairs } account-period, at least { $min_pairs } are needed.
+   *[other] only { $pairs } account-periods, at least { $min_pairs } are needed.
+}
 drivers-short-kpi-constant = the KPI has the same value everywhere.
 drivers-short-outcome-constant = the outcome has the same value everywhere.
 drivers-summary = ρ = { $rho } over { $pairs } account-periods of { $accounts } accounts, 95 % interval [{ $low } ; { $high }]: { $evidence }.
@@ -179,7 +191,10 @@ cap-key-growth = Growth of key accounts
 cap-other-growth = Growth of the other accounts
 cap-objectives-on-track = Account plan objectives on track or done
 cap-innovation = Joint innovation projects
-alert-hidden-discontent = { $count } recent survey answer(s) with a happy score (up to NPS { $nps }) but clearly negative words: see the voice of the customer.
+alert-hidden-discontent = { $count ->
+    [one] { $count } recent survey answer with a happy score (NPS { $nps }) but clearly negative words: see the voice of the customer.
+   *[other] { $count } recent survey answers with a happy score (up to NPS { $nps }) but clearly negative words: see the voice of the customer.
+}
 opportunities-title = Opportunities and reviews
 opportunities-list = Opportunities
 opportunities-none = No opportunity recorded.
