@@ -104,54 +104,54 @@ pub async fn compute(
         innovation,
     ) = tokio::try_join!(
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM closed_on)::int, \
             (count(*) FILTER (WHERE outcome = 'won'))::float8 / nullif(count(*), 0) \
             FROM opportunities WHERE account_id = ANY($1) AND outcome <> 'open' GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM relationship_start)::int, count(*)::float8 \
             FROM accounts WHERE id = ANY($1) AND relationship_start IS NOT NULL GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM closed_on)::int, avg(closed_on - opened_on)::float8 \
             FROM opportunities WHERE account_id = ANY($1) AND outcome = 'won' GROUP BY 1",
             &ids
         ),
-        by_year(&state, fin, &ids),
+        by_year(state, fin, &ids),
         by_year(
-            &state,
+            state,
             "SELECT year, count(*)::float8 FROM account_financials WHERE account_id = ANY($1) GROUP BY year",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT f.year, (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM account_financials g \
             WHERE g.account_id = f.account_id AND g.year = f.year + 1)))::float8 / nullif(count(*), 0) \
             FROM account_financials f WHERE f.account_id = ANY($1) GROUP BY f.year",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM v.period)::int, avg(v.value)::float8 FROM kpi_values v \
             JOIN account_kpis k ON k.id = v.account_kpi_id WHERE k.account_id = ANY($1) AND k.code = 'csat' GROUP BY 1",
             &ids
         ),
-        by_year(&state, &key_sql, &ids),
-        by_year(&state, &other_sql, &ids),
+        by_year(state, &key_sql, &ids),
+        by_year(state, &other_sql, &ids),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM due)::int, \
             (count(*) FILTER (WHERE status IN ('on_track', 'done')))::float8 / nullif(count(*), 0) \
             FROM account_objectives WHERE account_id = ANY($1) GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT y, sum(n)::float8 FROM ( \
             SELECT extract(year FROM opened_on)::int AS y, count(*) AS n FROM opportunities \
               WHERE account_id = ANY($1) AND innovation GROUP BY 1 \
