@@ -81,10 +81,13 @@ pub fn app(state: AppState) -> Router {
             get(selection::rating::form_page).post(selection::rating::save),
         )
         .route("/capabilities", get(capabilities::page))
+        .route("/capabilities.csv", get(capabilities::csv))
         .route("/drivers", get(drivers::page))
         .route("/drivers.csv", get(drivers::csv))
         .route("/drivers/{code}", get(drivers::scatter))
+        .route("/drivers/{code}/scatter.csv", get(drivers::scatter_csv))
         .route("/accounts/{id}/value", get(value::account))
+        .route("/accounts/{id}/value.csv", get(value::csv))
         .route(
             "/director/settings",
             get(value::settings_page).post(value::settings_save),

@@ -14,8 +14,14 @@ alert-kind-stale_client_data = Stale client data
 alert-kind-hidden_discontent = Hidden discontent
 alert-kind-contest_waiting = Contest waiting
 alert-turning-red = red now, not at the end of last month: { $what }.
-alert-stale-client-data = none of its { $count } client-domain KPIs is fresh: the client's view is missing.
-alert-contest-waiting = { $count } contested value(s) waiting for an answer for more than { $days } days.
+alert-stale-client-data = { $count ->
+    [one] its client-domain KPI is not fresh: the client's view is missing.
+   *[other] none of its { $count } client-domain KPIs is fresh: the client's view is missing.
+}
+alert-contest-waiting = { $count ->
+    [one] { $count } contested value waiting for an answer for more than { $days } days.
+   *[other] { $count } contested values waiting for an answer for more than { $days } days.
+}
 portfolio-filters = Filter the portfolio
 portfolio-all = All
 portfolio-apply = Apply
@@ -120,8 +126,14 @@ drivers-scatter = Scatter plot
 drivers-scatter-caption = Each point is one account in one period. The table holds the same data.
 drivers-data-table = Data table
 drivers-refused = Not enough data
-drivers-short-accounts = only { $accounts } account(s), at least { $min_accounts } are needed.
-drivers-short-pairs = only { $pairs } account-period(s), at least { $min_pairs } are needed.
+drivers-short-accounts = { $accounts ->
+    [one] only { $accounts } account, at least { $min_accounts } are needed.
+   *[other] only { $accounts } accounts, at least { $min_accounts } are needed.
+}
+drivers-short-pairs = { $pairs ->
+    [one] only { $pairs } account-period, at least { $min_pairs } are needed.
+   *[other] only { $pairs } account-periods, at least { $min_pairs } are needed.
+}
 drivers-short-kpi-constant = the KPI has the same value everywhere.
 drivers-short-outcome-constant = the outcome has the same value everywhere.
 drivers-summary = ρ = { $rho } over { $pairs } account-periods of { $accounts } accounts, 95 % interval [{ $low } ; { $high }]: { $evidence }.
@@ -179,7 +191,10 @@ cap-key-growth = Growth of key accounts
 cap-other-growth = Growth of the other accounts
 cap-objectives-on-track = Account plan objectives on track or done
 cap-innovation = Joint innovation projects
-alert-hidden-discontent = { $count } recent survey answer(s) with a happy score (up to NPS { $nps }) but clearly negative words: see the voice of the customer.
+alert-hidden-discontent = { $count ->
+    [one] { $count } recent survey answer with a happy score (NPS { $nps }) but clearly negative words: see the voice of the customer.
+   *[other] { $count } recent survey answers with a happy score (up to NPS { $nps }) but clearly negative words: see the voice of the customer.
+}
 opportunities-title = Opportunities and reviews
 opportunities-list = Opportunities
 opportunities-none = No opportunity recorded.
@@ -204,3 +219,50 @@ review-title = Title
 review-notes = Notes
 review-add = Record the review
 review-saved = The business review has been recorded.
+
+## Figures: CSV exports of the capabilities, the value page and a driver's scatter (issue 10)
+cap-capability = Capability
+cap-unit = Unit
+cap-unit-percent = %
+cap-unit-count = count
+cap-unit-days = days
+cap-unit-eur = €
+cap-unit-rating = rating
+value-csv-item = Item
+value-csv-year = Year
+value-csv-value = Value
+value-csv-percent-note = (in %)
+
+## Figures: a portfolio that opens on what needs attention (issue 10)
+portfolio-col-alerts = Open alerts
+portfolio-sort = Sort by
+portfolio-sort-attention = Needs attention first
+portfolio-sort-desc = descending
+portfolio-accounts-count = { $count ->
+    [one] { $count } account
+   *[other] { $count } accounts
+}
+portfolio-key-accounts-count = { $count ->
+    [one] { $count } key account
+   *[other] { $count } key accounts
+}
+portfolio-shown-count = { $count ->
+    [one] { $count } shown by the filter
+   *[other] { $count } shown by the filter
+}
+portfolio-alert-count-turning_red = { $count ->
+    [one] { $count } turning red
+   *[other] { $count } turning red
+}
+portfolio-alert-count-stale_client_data = { $count ->
+    [one] { $count } without fresh client data
+   *[other] { $count } without fresh client data
+}
+portfolio-alert-count-hidden_discontent = { $count ->
+    [one] { $count } hidden discontent
+   *[other] { $count } hidden discontents
+}
+portfolio-alert-count-contest_waiting = { $count ->
+    [one] { $count } contest waiting
+   *[other] { $count } contests waiting
+}

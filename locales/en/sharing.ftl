@@ -13,7 +13,10 @@ stage-choose = Choose a stage.
 stage-unchanged = The account is already at this stage.
 stage-reason-required = Give the reason for the change (at least a few words).
 stage-changed = The stage has been changed.
-stage-changed-restricted = The stage has been changed; { $count } KPIs are now less visible to the client, as the new stage requires.
+stage-changed-restricted = { $count ->
+    [one] The stage has been changed; { $count } KPI is now less visible to the client, as the new stage requires.
+   *[other] The stage has been changed; { $count } KPIs are now less visible to the client, as the new stage requires.
+}
 stage-changed-meanwhile = Someone changed the stage meanwhile. Reload the page and try again.
 stage-history = History of stage changes
 stage-history-empty = The stage has not been changed yet.
@@ -73,7 +76,10 @@ universe-sharing-title = Share a whole universe
 universe-sharing-intro = Set the visibility of every KPI of a universe at once. Only what the current stage allows is offered.
 universe-sharing-set = Set all to
 universe-sharing-apply = Apply
-universe-visibility-set = { $count } KPIs of { $universe } are now: { $visibility }.
+universe-visibility-set = { $count ->
+    [one] { $count } KPI of { $universe } is now: { $visibility }.
+   *[other] { $count } KPIs of { $universe } are now: { $visibility }.
+}
 universe-visibility-beyond-stage = At stage { $stage }, KPIs can be at most: { $allowed }. Raise the stage first.
 invitation-mailed = Invitation e-mailed to
 invitation-mail-failed = The invitation exists, but the mail server refused the message. Pass this link on to your contact yourself:

@@ -14,8 +14,14 @@ alert-kind-stale_client_data = Données client périmées
 alert-kind-hidden_discontent = Mécontentement caché
 alert-kind-contest_waiting = Contestation en attente
 alert-turning-red = rouge maintenant, pas à la fin du mois dernier : { $what }.
-alert-stale-client-data = aucun de ses { $count } indicateurs du domaine client n’est frais : la voix du client manque.
-alert-contest-waiting = { $count } valeur(s) contestée(s) sans réponse depuis plus de { $days } jours.
+alert-stale-client-data = { $count ->
+    [one] son indicateur du domaine client n’est pas frais : la voix du client manque.
+   *[other] aucun de ses { $count } indicateurs du domaine client n’est frais : la voix du client manque.
+}
+alert-contest-waiting = { $count ->
+    [one] { $count } valeur contestée sans réponse depuis plus de { $days } jours.
+   *[other] { $count } valeurs contestées sans réponse depuis plus de { $days } jours.
+}
 portfolio-filters = Filtrer le portefeuille
 portfolio-all = Tous
 portfolio-apply = Appliquer
@@ -120,8 +126,14 @@ drivers-scatter = Nuage de points
 drivers-scatter-caption = Chaque point est un compte sur une période. Le tableau contient les mêmes données.
 drivers-data-table = Tableau des données
 drivers-refused = Pas assez de données
-drivers-short-accounts = seulement { $accounts } compte(s), il en faut au moins { $min_accounts }.
-drivers-short-pairs = seulement { $pairs } couple(s) compte-période, il en faut au moins { $min_pairs }.
+drivers-short-accounts = { $accounts ->
+    [one] seulement { $accounts } compte, il en faut au moins { $min_accounts }.
+   *[other] seulement { $accounts } comptes, il en faut au moins { $min_accounts }.
+}
+drivers-short-pairs = { $pairs ->
+    [one] seulement { $pairs } couple compte-période, il en faut au moins { $min_pairs }.
+   *[other] seulement { $pairs } couples compte-période, il en faut au moins { $min_pairs }.
+}
 drivers-short-kpi-constant = l’indicateur a partout la même valeur.
 drivers-short-outcome-constant = le résultat a partout la même valeur.
 drivers-summary = ρ = { $rho } sur { $pairs } couples compte-période de { $accounts } comptes, intervalle à 95 % [{ $low } ; { $high }] : { $evidence }.
@@ -179,7 +191,10 @@ cap-key-growth = Croissance des comptes clés
 cap-other-growth = Croissance des autres comptes
 cap-objectives-on-track = Objectifs du plan de compte en bonne voie ou atteints
 cap-innovation = Projets d’innovation conjoints
-alert-hidden-discontent = { $count } réponse(s) récente(s) avec une note satisfaite (jusqu’à NPS { $nps }) mais des mots clairement négatifs : voir la voix du client.
+alert-hidden-discontent = { $count ->
+    [one] { $count } réponse récente avec une note satisfaite (NPS { $nps }) mais des mots clairement négatifs : voir la voix du client.
+   *[other] { $count } réponses récentes avec une note satisfaite (jusqu’à NPS { $nps }) mais des mots clairement négatifs : voir la voix du client.
+}
 opportunities-title = Opportunités et revues
 opportunities-list = Opportunités
 opportunities-none = Aucune opportunité enregistrée.
@@ -204,3 +219,50 @@ review-title = Intitulé
 review-notes = Notes
 review-add = Enregistrer la revue
 review-saved = La revue d'affaires a été enregistrée.
+
+## Figures: CSV exports of the capabilities, the value page and a driver's scatter (issue 10)
+cap-capability = Capacité
+cap-unit = Unité
+cap-unit-percent = %
+cap-unit-count = nombre
+cap-unit-days = jours
+cap-unit-eur = €
+cap-unit-rating = note
+value-csv-item = Élément
+value-csv-year = Année
+value-csv-value = Valeur
+value-csv-percent-note = (en %)
+
+## Figures: a portfolio that opens on what needs attention (issue 10)
+portfolio-col-alerts = Alertes ouvertes
+portfolio-sort = Trier par
+portfolio-sort-attention = À traiter en premier
+portfolio-sort-desc = décroissant
+portfolio-accounts-count = { $count ->
+    [one] { $count } compte
+   *[other] { $count } comptes
+}
+portfolio-key-accounts-count = { $count ->
+    [one] { $count } compte clé
+   *[other] { $count } comptes clés
+}
+portfolio-shown-count = { $count ->
+    [one] { $count } affiché par le filtre
+   *[other] { $count } affichés par le filtre
+}
+portfolio-alert-count-turning_red = { $count ->
+    [one] { $count } passe au rouge
+   *[other] { $count } passent au rouge
+}
+portfolio-alert-count-stale_client_data = { $count ->
+    [one] { $count } sans données client fraîches
+   *[other] { $count } sans données client fraîches
+}
+portfolio-alert-count-hidden_discontent = { $count ->
+    [one] { $count } mécontentement caché
+   *[other] { $count } mécontentements cachés
+}
+portfolio-alert-count-contest_waiting = { $count ->
+    [one] { $count } contestation en attente
+   *[other] { $count } contestations en attente
+}

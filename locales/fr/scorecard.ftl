@@ -57,7 +57,10 @@ explanation-title = Ce qui a fait bouger le score
 explanation-intro = Évolution depuis la fin de { $month }, par indicateur :
 explanation-none = Aucun indicateur n’a modifié le score.
 universe-weight = Poids
-universe-counts = { $fresh } à jour, { $stale } périmés, { $missing } sans donnée
+universe-counts = { $fresh } à jour, { $stale ->
+    [one] { $stale } périmé
+   *[other] { $stale } périmés
+}, { $missing } sans donnée
 universe-empty = Aucun indicateur dans cet univers pour l’instant.
 col-kpi = Indicateur
 col-latest = Dernière valeur

@@ -13,7 +13,10 @@ stage-choose = Choisissez un stade.
 stage-unchanged = Le compte est déjà à ce stade.
 stage-reason-required = Indiquez le motif du changement (quelques mots au moins).
 stage-changed = Le stade a été changé.
-stage-changed-restricted = Le stade a été changé ; { $count } indicateurs sont désormais moins visibles du client, comme l’exige le nouveau stade.
+stage-changed-restricted = { $count ->
+    [one] Le stade a été changé ; { $count } indicateur est désormais moins visible du client, comme l’exige le nouveau stade.
+   *[other] Le stade a été changé ; { $count } indicateurs sont désormais moins visibles du client, comme l’exige le nouveau stade.
+}
 stage-changed-meanwhile = Quelqu’un a changé le stade entre-temps. Rechargez la page et réessayez.
 stage-history = Historique des changements de stade
 stage-history-empty = Le stade n’a pas encore été changé.
@@ -73,7 +76,10 @@ universe-sharing-title = Partager tout un univers
 universe-sharing-intro = Fixe d'un coup la visibilité de tous les indicateurs d'un univers. Seul ce que permet le stade actuel est proposé.
 universe-sharing-set = Tout passer en
 universe-sharing-apply = Appliquer
-universe-visibility-set = { $count } indicateurs de l'univers { $universe } sont désormais : { $visibility }.
+universe-visibility-set = { $count ->
+    [one] { $count } indicateur de l'univers { $universe } est désormais : { $visibility }.
+   *[other] { $count } indicateurs de l'univers { $universe } sont désormais : { $visibility }.
+}
 universe-visibility-beyond-stage = Au stade { $stage }, un indicateur peut être au plus : { $allowed }. Relevez d'abord le stade.
 invitation-mailed = Invitation envoyée par e-mail à
 invitation-mail-failed = L'invitation existe, mais le serveur de messagerie a refusé le message. Transmettez vous-même ce lien à votre contact :

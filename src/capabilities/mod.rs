@@ -13,17 +13,33 @@ use chrono::{Datelike, Utc};
 use crate::accounts;
 use crate::auth::extract::PortfolioUser;
 use crate::error::AppResult;
-use crate::i18n::format;
+use crate::i18n::format::{self, Share};
 use crate::state::AppState;
+use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
 
 /// Years shown: the last three complete ones and the current one.
 const YEARS: i32 = 4;
 
+/// What a metric measures, which decides how its figures read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A fraction in [0, 1] (win rate, retention…); a growth rate is a fraction too.
+    Share,
+    Count,
+    Days,
+    Money,
+    /// A mean rating (CSAT 1–5).
+    Rating,
+}
+
 pub struct Metric {
     pub code: &'static str,
     pub label: String,
+    pub kind: Kind,
+    /// One value per year of `years`; `None` when there is nothing to compute from.
+    pub raw: Vec<Option<f64>>,
     pub values: Vec<String>,
 }
 
@@ -51,12 +67,14 @@ async fn by_year(state: &AppState, sql: &str, ids: &[i64]) -> sqlx::Result<ByYea
         .collect())
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PortfolioUser(user): PortfolioUser,
-    ui: Ui,
-) -> AppResult<Response> {
-    let ids: Vec<i64> = accounts::visible_to(&state.db, &user)
+/// The years shown and the three capabilities' metrics for the viewer's accounts:
+/// the page and its CSV both read these.
+pub async fn compute(
+    state: &AppState,
+    user: &crate::users::User,
+    ui: &Ui,
+) -> AppResult<(Vec<i32>, Vec<Capability>)> {
+    let ids: Vec<i64> = accounts::visible_to(&state.db, user)
         .await?
         .iter()
         .map(|a| a.id)
@@ -86,54 +104,54 @@ pub async fn page(
         innovation,
     ) = tokio::try_join!(
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM closed_on)::int, \
             (count(*) FILTER (WHERE outcome = 'won'))::float8 / nullif(count(*), 0) \
             FROM opportunities WHERE account_id = ANY($1) AND outcome <> 'open' GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM relationship_start)::int, count(*)::float8 \
             FROM accounts WHERE id = ANY($1) AND relationship_start IS NOT NULL GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM closed_on)::int, avg(closed_on - opened_on)::float8 \
             FROM opportunities WHERE account_id = ANY($1) AND outcome = 'won' GROUP BY 1",
             &ids
         ),
-        by_year(&state, fin, &ids),
+        by_year(state, fin, &ids),
         by_year(
-            &state,
+            state,
             "SELECT year, count(*)::float8 FROM account_financials WHERE account_id = ANY($1) GROUP BY year",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT f.year, (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM account_financials g \
             WHERE g.account_id = f.account_id AND g.year = f.year + 1)))::float8 / nullif(count(*), 0) \
             FROM account_financials f WHERE f.account_id = ANY($1) GROUP BY f.year",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM v.period)::int, avg(v.value)::float8 FROM kpi_values v \
             JOIN account_kpis k ON k.id = v.account_kpi_id WHERE k.account_id = ANY($1) AND k.code = 'csat' GROUP BY 1",
             &ids
         ),
-        by_year(&state, &key_sql, &ids),
-        by_year(&state, &other_sql, &ids),
+        by_year(state, &key_sql, &ids),
+        by_year(state, &other_sql, &ids),
         by_year(
-            &state,
+            state,
             "SELECT extract(year FROM due)::int, \
             (count(*) FILTER (WHERE status IN ('on_track', 'done')))::float8 / nullif(count(*), 0) \
             FROM account_objectives WHERE account_id = ANY($1) GROUP BY 1",
             &ids
         ),
         by_year(
-            &state,
+            state,
             "SELECT y, sum(n)::float8 FROM ( \
             SELECT extract(year FROM opened_on)::int AS y, count(*) AS n FROM opportunities \
               WHERE account_id = ANY($1) AND innovation GROUP BY 1 \
@@ -146,67 +164,138 @@ pub async fn page(
         (Some(c), Some(p)) if *p > 0.0 => Some(c / p - 1.0),
         _ => None,
     };
-    let dash = || "—".to_owned();
-    let pct = |v: Option<f64>| {
-        v.map(|v| format::percent(ui.locale, v, 1))
-            .unwrap_or_else(dash)
-    };
-    let num = |v: Option<f64>, d: usize| v.map(|v| ui.num(v, d)).unwrap_or_else(dash);
-    let money = |v: Option<f64>| {
-        v.map(|v| {
-            format::money(
-                ui.locale,
-                rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
-            )
-        })
-        .unwrap_or_else(dash)
-    };
-    let row = |code: &'static str, f: &dyn Fn(i32) -> String| Metric {
-        code,
-        label: ui.t(&format!("cap-{code}")),
-        values: years.iter().map(|y| f(*y)).collect(),
+    let row = |code: &'static str, kind: Kind, f: &dyn Fn(i32) -> Option<f64>| {
+        let raw: Vec<Option<f64>> = years.iter().map(|y| f(*y)).collect();
+        Metric {
+            code,
+            label: ui.t(&format!("cap-{code}")),
+            kind,
+            values: raw.iter().map(|v| display(ui, kind, *v)).collect(),
+            raw,
+        }
     };
     let capabilities = vec![
         Capability {
             code: "complex_sales",
             label: ui.t("cap-complex-sales"),
             metrics: vec![
-                row("win-rate", &|y| pct(win.get(&y).copied())),
-                row("new-clients", &|y| {
-                    num(Some(new_clients.get(&y).copied().unwrap_or(0.0)), 0)
+                row("win-rate", Kind::Share, &|y| win.get(&y).copied()),
+                row("new-clients", Kind::Count, &|y| {
+                    Some(new_clients.get(&y).copied().unwrap_or(0.0))
                 }),
-                row("sales-cycle", &|y| num(cycle.get(&y).copied(), 0)),
+                row("sales-cycle", Kind::Days, &|y| cycle.get(&y).copied()),
             ],
         },
         Capability {
             code: "account_management",
             label: ui.t("cap-account-management"),
             metrics: vec![
-                row("revenue", &|y| money(revenue.get(&y).copied())),
-                row("growth", &|y| pct(growth(&revenue, y))),
-                row("revenue-per-client", &|y| {
-                    money(revenue.get(&y).zip(clients.get(&y)).map(|(r, n)| r / n))
+                row("revenue", Kind::Money, &|y| revenue.get(&y).copied()),
+                row("growth", Kind::Share, &|y| growth(&revenue, y)),
+                row("revenue-per-client", Kind::Money, &|y| {
+                    revenue.get(&y).zip(clients.get(&y)).map(|(r, n)| r / n)
                 }),
-                row("retention", &|y| pct(retained.get(&(y - 1)).copied())),
-                row("satisfaction", &|y| num(csat.get(&y).copied(), 2)),
+                row("retention", Kind::Share, &|y| {
+                    retained.get(&(y - 1)).copied()
+                }),
+                row("satisfaction", Kind::Rating, &|y| csat.get(&y).copied()),
             ],
         },
         Capability {
             code: "key_account_management",
             label: ui.t("cap-kam"),
             metrics: vec![
-                row("key-growth", &|y| pct(growth(&key_rev, y))),
-                row("other-growth", &|y| pct(growth(&other_rev, y))),
-                row("objectives-on-track", &|y| pct(on_track.get(&y).copied())),
-                row("innovation", &|y| {
-                    num(Some(innovation.get(&y).copied().unwrap_or(0.0)), 0)
+                row("key-growth", Kind::Share, &|y| growth(&key_rev, y)),
+                row("other-growth", Kind::Share, &|y| growth(&other_rev, y)),
+                row("objectives-on-track", Kind::Share, &|y| {
+                    on_track.get(&y).copied()
+                }),
+                row("innovation", Kind::Count, &|y| {
+                    Some(innovation.get(&y).copied().unwrap_or(0.0))
                 }),
             ],
         },
     ];
+    Ok((years, capabilities))
+}
+
+/// A figure as the page shows it.
+fn display(ui: &Ui, kind: Kind, v: Option<f64>) -> String {
+    let Some(v) = v else {
+        return "—".to_owned();
+    };
+    match kind {
+        Kind::Share => format::share(ui.locale, Share::new(v), 1),
+        Kind::Count | Kind::Days => ui.num(v, 0),
+        Kind::Rating => ui.num(v, 2),
+        Kind::Money => format::money(
+            ui.locale,
+            rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
+        ),
+    }
+}
+
+/// A figure as the CSV writes it: a plain number, shares in percent.
+fn csv_cell(kind: Kind, v: Option<f64>) -> String {
+    match (kind, v) {
+        (_, None) => String::new(),
+        (Kind::Share, Some(v)) => Share::new(v).csv(1),
+        (Kind::Money, Some(v)) => format!("{v:.2}"),
+        (Kind::Rating, Some(v)) => format!("{v:.2}"),
+        (Kind::Count | Kind::Days, Some(v)) => format!("{v:.1}"),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PortfolioUser(user): PortfolioUser,
+    ui: Ui,
+) -> AppResult<Response> {
+    let (years, capabilities) = compute(&state, &user, &ui).await?;
     render(&CapabilitiesPage {
         ui,
         years,
         capabilities,
     })
+}
+
+/// `GET /capabilities.csv`: the same table, one row per metric, one column per
+/// year; shares in percent (a "%" in the metric's header cell says so).
+pub async fn csv(
+    State(state): State<AppState>,
+    PortfolioUser(user): PortfolioUser,
+    ui: Ui,
+) -> AppResult<CsvResponse> {
+    let (years, capabilities) = compute(&state, &user, &ui).await?;
+    let mut headers = vec![
+        ui.t("cap-capability"),
+        "code".to_owned(),
+        ui.t("cap-metric"),
+        ui.t("cap-unit"),
+    ];
+    headers.extend(years.iter().map(|y| y.to_string()));
+    let mut out = Csv::new(&headers)?;
+    for c in &capabilities {
+        for m in &c.metrics {
+            let mut cells = vec![
+                c.label.clone(),
+                m.code.to_owned(),
+                m.label.clone(),
+                ui.t(&format!("cap-unit-{}", kind_code(m.kind))),
+            ];
+            cells.extend(m.raw.iter().map(|v| csv_cell(m.kind, *v)));
+            out.row(&cells)?;
+        }
+    }
+    out.finish("capabilities.csv")
+}
+
+fn kind_code(k: Kind) -> &'static str {
+    match k {
+        Kind::Share => "percent",
+        Kind::Count => "count",
+        Kind::Days => "days",
+        Kind::Money => "eur",
+        Kind::Rating => "rating",
+    }
 }

@@ -297,6 +297,40 @@ pub struct ScatterPage {
     pub summary: Option<String>,
 }
 
+/// `GET /drivers/{code}/scatter.csv?outcome=nps`: the pairs behind one scatter
+/// plot, as its data table shows them (the viewer's accounts only).
+pub async fn scatter_csv(
+    State(state): State<AppState>,
+    PortfolioUser(user): PortfolioUser,
+    ui: Ui,
+    Path(code): Path<String>,
+    Query(q): Query<DriversQuery>,
+) -> AppResult<CsvResponse> {
+    let outcome = outcome_of(&q);
+    let names = kpi_names(&state, &ui).await?;
+    let Some(name) = names.get(&code).cloned() else {
+        return Err(AppError::NotFound);
+    };
+    let pairs = pairs(&state, &user, outcome, Some(&code)).await?;
+    let mut out = Csv::new(&[
+        ui.t("col-account"),
+        "account_id".to_owned(),
+        ui.t("drivers-col-period"),
+        name,
+        ui.t(&format!("outcome-{outcome}")),
+    ])?;
+    for p in &pairs {
+        out.row(&[
+            p.account_name.clone(),
+            p.account_id.to_string(),
+            p.period.to_string(),
+            p.x.to_string(),
+            p.y.to_string(),
+        ])?;
+    }
+    out.finish(&format!("drivers-{outcome}-{code}.csv"))
+}
+
 /// `GET /drivers/{code}?outcome=nps`: the scatter plot behind one correlation.
 pub async fn scatter(
     State(state): State<AppState>,

@@ -73,13 +73,74 @@ pub fn money(locale: Locale, amount: Decimal) -> String {
     }
 }
 
-/// A percentage from a ratio-less number already in percent (12.5 → "12,5 %").
-pub fn percent(locale: Locale, value: f64, max_decimals: usize) -> String {
-    let n = number(locale, value, max_decimals);
+/// A fraction: 0.82 is 82 %. Shares of a whole lie in [0, 1]; a growth rate or an
+/// attainment is a fraction too and may leave that range (−0.05, 1.2).
+///
+/// Fractions and percentages are different types so that printing a fraction as
+/// if it were already in percent ("0,82 %" for 82 %) cannot compile (issue 10).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Share(f64);
+
+/// A number already in percent: 12.5 is 12.5 %.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Percent(f64);
+
+impl Share {
+    pub const fn new(fraction: f64) -> Self {
+        Share(fraction)
+    }
+
+    /// `part / whole`, or `None` when there is no whole.
+    pub fn of(part: f64, whole: f64) -> Option<Self> {
+        (whole != 0.0).then(|| Share(part / whole))
+    }
+
+    pub const fn fraction(self) -> f64 {
+        self.0
+    }
+
+    pub fn percent(self) -> Percent {
+        Percent(self.0 * 100.0)
+    }
+
+    /// The CSV's spelling: a plain number in percent with `decimals` decimals
+    /// (the page prints the same value, rounded as it rounds).
+    pub fn csv(self, decimals: usize) -> String {
+        self.percent().csv(decimals)
+    }
+}
+
+impl Percent {
+    pub const fn new(percent: f64) -> Self {
+        Percent(percent)
+    }
+
+    pub const fn value(self) -> f64 {
+        self.0
+    }
+
+    pub fn share(self) -> Share {
+        Share(self.0 / 100.0)
+    }
+
+    /// The CSV's spelling: a plain number with `decimals` decimals.
+    pub fn csv(self, decimals: usize) -> String {
+        format!("{:.*}", decimals, self.0)
+    }
+}
+
+/// A percentage ("12,5 %" / "12.5%").
+pub fn percent(locale: Locale, value: Percent, max_decimals: usize) -> String {
+    let n = number(locale, value.0, max_decimals);
     match locale {
         Locale::Fr => format!("{n}{NNBSP}%"),
         Locale::En => format!("{n}%"),
     }
+}
+
+/// A fraction as a percentage (0.125 → "12,5 %" / "12.5%").
+pub fn share(locale: Locale, value: Share, max_decimals: usize) -> String {
+    percent(locale, value.percent(), max_decimals)
 }
 
 /// A date as people write it: "23 nov. 2026" / "23 Nov 2026".
@@ -192,11 +253,31 @@ mod tests {
 
     #[test]
     fn percent_and_dates() {
-        assert_eq!(percent(Locale::Fr, 12.5, 1), "12,5\u{202F}%");
-        assert_eq!(percent(Locale::En, 12.5, 1), "12.5%");
+        assert_eq!(percent(Locale::Fr, Percent::new(12.5), 1), "12,5\u{202F}%");
+        assert_eq!(percent(Locale::En, Percent::new(12.5), 1), "12.5%");
         let d = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert_eq!(date(Locale::En, d), "23 Nov 2026");
         assert!(date(Locale::Fr, d).starts_with("23 nov"));
+    }
+
+    #[test]
+    fn shares_are_fractions_and_read_as_percentages() {
+        // The demo portfolio's figures of issue 10: 100 % fresh, 82 % validated, 16.5 % growth.
+        assert_eq!(share(Locale::Fr, Share::new(1.0), 0), "100\u{202F}%");
+        assert_eq!(share(Locale::Fr, Share::new(0.82), 0), "82\u{202F}%");
+        assert_eq!(share(Locale::Fr, Share::new(0.165), 1), "16,5\u{202F}%");
+        assert_eq!(share(Locale::En, Share::new(0.165), 1), "16.5%");
+        assert_eq!(share(Locale::En, Share::new(-0.052), 1), "-5.2%");
+        assert_eq!(share(Locale::Fr, Share::new(0.8), 1), "80\u{202F}%");
+        // The CSV writes the same value in percent.
+        assert_eq!(Share::new(0.165).csv(1), "16.5");
+        assert_eq!(Share::new(0.82).csv(0), "82");
+        assert_eq!(Percent::new(82.0).share(), Share::new(0.82));
+        assert_eq!(Share::of(41.0, 50.0), Some(Share::new(0.82)));
+        assert_eq!(Share::of(1.0, 0.0), None);
+        // A percent already in percent is not multiplied again.
+        assert_eq!(percent(Locale::En, Percent::new(82.0), 0), "82%");
+        assert_eq!(Percent::new(95.0).csv(1), "95.0");
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub fn check(unit: Unit, value: f64) -> Result<(), &'static str> {
 /// A value as people read it: "12,5 %", "1 234 €", "3,5 j", "+32".
 pub fn display(unit: Unit, value: f64, locale: Locale) -> String {
     match unit {
-        Unit::Percent => format::percent(locale, value, 1),
+        // A KPI in the percent unit stores percent (95 is 95 %).
+        Unit::Percent => format::percent(locale, format::Percent::new(value), 1),
         Unit::Eur => format::money(
             locale,
             rust_decimal::Decimal::from_f64_retain(value.round()).unwrap_or_default(),

@@ -9,6 +9,14 @@ use crate::scoring::band;
 
 use super::data::{CONTEST_WAIT_DAYS, Figures};
 
+/// Every kind of alert, in the order the summary names them.
+pub const KINDS: &[&str] = &[
+    "turning_red",
+    "hidden_discontent",
+    "stale_client_data",
+    "contest_waiting",
+];
+
 pub struct Alert {
     /// turning_red | stale_client_data | hidden_discontent | contest_waiting
     pub kind: &'static str,

@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use crate::accounts::AccountSummary;
 use crate::director::clv::{self, Clv, ClvInputs, YearFigures};
 use crate::domain::{DataDomain, Direction, Frequency, Universe};
+use crate::i18n::format::Share;
 use crate::period::Period;
 use crate::scoring::{self, KpiInput, Observation, Scorecard, Thresholds};
 
@@ -45,6 +46,18 @@ pub struct Settings {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Settings {
+    /// The yearly retention probability (stored as a fraction).
+    pub fn retention(&self) -> Share {
+        Share::new(self.retention_probability)
+    }
+
+    /// The yearly discount rate (stored as a fraction).
+    pub fn discount(&self) -> Share {
+        Share::new(self.discount_rate)
+    }
+}
+
 pub async fn settings(db: &PgPool) -> sqlx::Result<Settings> {
     sqlx::query_as(
         "SELECT max_key_accounts, kam_share::float8 AS kam_share, \
@@ -63,7 +76,7 @@ pub struct Figures {
     pub nps: Option<f64>,
     /// Revenue of the last 12 months (KPI `revenue`) and its growth on the 12 before.
     pub revenue: Option<f64>,
-    pub growth: Option<f64>,
+    pub growth: Option<Share>,
     pub clv: Option<Clv>,
     /// Fresh KPIs / all KPIs.
     pub fresh: usize,
@@ -78,6 +91,18 @@ pub struct Figures {
     /// Contested values waiting more than `CONTEST_WAIT_DAYS`.
     pub contested_old: i64,
     pub last_review: Option<NaiveDate>,
+}
+
+impl Figures {
+    /// Fresh KPIs among all the account's KPIs.
+    pub fn fresh_share(&self) -> Option<Share> {
+        Share::of(self.fresh as f64, self.kpis as f64)
+    }
+
+    /// Validated values among the shared values of the last 12 months.
+    pub fn validated_share(&self) -> Option<Share> {
+        Share::of(self.validated as f64, self.shared_values as f64)
+    }
 }
 
 /// A contest answered later than this is "waiting too long".
@@ -294,7 +319,7 @@ pub async fn figures(
                 // Monthly means, so that a month not yet entered does not count as a fall.
                 let growth = prev
                     .filter(|p| *p > 0.0 && *np > 0 && *nc > 0)
-                    .map(|p| (cur / *nc as f64) / (p / *np as f64) - 1.0);
+                    .map(|p| Share::new((cur / *nc as f64) / (p / *np as f64) - 1.0));
                 (Some(*cur), growth)
             }
             _ => (None, None),

@@ -63,12 +63,21 @@ pub struct PortfolioPage {
     pub total_accounts: usize,
     pub filtered: usize,
     pub key_accounts: usize,
+    /// "12 comptes", "1 compte clé", "12 affichés par le filtre" (plural rules).
+    pub total_text: String,
+    pub key_text: String,
+    pub filtered_text: String,
     pub page: usize,
     pub pages: usize,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
     pub csv_href: String,
     pub alerts: Vec<alerts::Alert>,
+    /// "2 turning red · 1 contest waiting": the alerts counted by kind.
+    pub alert_kinds: String,
+    /// The sort control: "needs attention first", then every sortable column.
+    pub sorts: Vec<Choice>,
+    pub desc: bool,
     pub tiers: Vec<Choice>,
     pub kams: Vec<Choice>,
     pub stages: Vec<Choice>,
@@ -80,10 +89,11 @@ pub struct PortfolioPage {
     pub updated: String,
 }
 
-/// The visible accounts, their figures, and the filtered, sorted rows.
+/// The visible accounts, their figures, their alerts and the filtered, sorted rows.
 pub struct Computed {
     pub all: Vec<AccountSummary>,
     pub figures: std::collections::HashMap<i64, data::Figures>,
+    pub alerts: Vec<alerts::Alert>,
     pub rows: Vec<Row>,
     pub filters: Filters,
 }
@@ -98,16 +108,23 @@ pub async fn compute(
     let settings = data::settings(&state.db).await?;
     let (as_of, prev_as_of) = data::as_of_dates();
     let figures = data::figures(&state.db, &all, as_of, prev_as_of, &settings).await?;
+    let mut alerts = alerts::alerts(ui.locale, &all, &figures);
+    let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
+    alerts.extend(alerts::hidden_discontent_alerts(&state.db, ui.locale, &ids).await?);
     let filters = Filters::parse(q);
     let mut rows: Vec<Row> = all
         .iter()
         .filter_map(|a| figures.get(&a.id).map(|f| view::row(ui, a, f)))
         .filter(|r| filters.keeps(r))
         .collect();
+    for r in &mut rows {
+        r.alerts = alerts.iter().filter(|a| a.account_id == r.id).count();
+    }
     view::sort(&mut rows, &filters);
     Ok(Computed {
         all,
         figures,
+        alerts,
         rows,
         filters,
     })
@@ -120,9 +137,19 @@ pub async fn page(
     Query(q): Query<PortfolioQuery>,
 ) -> AppResult<Response> {
     let c = compute(&state, &user, &ui, &q).await?;
-    let mut alerts = alerts::alerts(ui.locale, &c.all, &c.figures);
-    let ids: Vec<i64> = c.all.iter().map(|a| a.id).collect();
-    alerts.extend(alerts::hidden_discontent_alerts(&state.db, ui.locale, &ids).await?);
+    let alerts = c.alerts;
+    let alert_kinds = alerts::KINDS
+        .iter()
+        .map(|k| (*k, alerts.iter().filter(|a| a.kind == *k).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| {
+            ui.locale.t_args(
+                &format!("portfolio-alert-count-{k}"),
+                &[("count", (n as i64).into())],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     let filtered = c.rows.len();
     let pages = filtered.div_ceil(PER_PAGE).max(1);
     let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
@@ -185,6 +212,16 @@ pub async fn page(
         .into_iter()
         .map(|(v, l)| choice(&v, l, &f.kam))
         .collect();
+    let mut sorts = vec![Choice {
+        value: view::ATTENTION.to_owned(),
+        label: ui.t("portfolio-sort-attention"),
+        selected: f.sort == view::ATTENTION,
+    }];
+    sorts.extend(view::SORT_KEYS.iter().map(|(key, label)| Choice {
+        value: (*key).to_owned(),
+        label: ui.t(label),
+        selected: f.sort == *key,
+    }));
     let columns = view::SORT_KEYS
         .iter()
         .map(|(key, label)| {
@@ -212,9 +249,14 @@ pub async fn page(
         .max()
         .map(|t: DateTime<Utc>| format::datetime(ui.locale, t))
         .unwrap_or_default();
+    let count = |key: &str, n: usize| ui.locale.t_args(key, &[("count", (n as i64).into())]);
+    let key_accounts = c.all.iter().filter(|a| a.tier == Tier::KeyAccount).count();
     let p = PortfolioPage {
+        total_text: count("portfolio-accounts-count", c.all.len()),
+        key_text: count("portfolio-key-accounts-count", key_accounts),
+        filtered_text: count("portfolio-shown-count", filtered),
         total_accounts: c.all.len(),
-        key_accounts: c.all.iter().filter(|a| a.tier == Tier::KeyAccount).count(),
+        key_accounts,
         filtered,
         page,
         pages,
@@ -223,6 +265,9 @@ pub async fn page(
         csv_href: format!("/portfolio.csv?{}", f.query(None, None)),
         rows,
         alerts,
+        alert_kinds,
+        sorts,
+        desc: f.desc && f.sort != view::ATTENTION,
         tiers,
         kams,
         stages,
@@ -261,6 +306,7 @@ pub async fn csv(
         t("overall-score"),
         t("portfolio-col-status"),
         t("portfolio-col-trend"),
+        t("portfolio-col-alerts"),
     ];
     headers.extend(
         crate::domain::Universe::ALL

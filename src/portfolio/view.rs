@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use crate::accounts::{AccountSummary, Tier};
 use crate::domain::Universe;
-use crate::i18n::format;
+use crate::i18n::format::{self, Share};
 use crate::scoring::band;
 use crate::web::layout::Ui;
 
@@ -39,15 +39,17 @@ pub struct Row {
     pub nps_text: String,
     pub revenue: Option<f64>,
     pub revenue_text: String,
-    pub growth: Option<f64>,
+    pub growth: Option<Share>,
     pub growth_text: String,
     pub clv: Option<f64>,
     pub clv_text: String,
-    pub fresh: Option<f64>,
+    pub fresh: Option<Share>,
     pub fresh_text: String,
-    pub validated: Option<f64>,
+    pub validated: Option<Share>,
     pub validated_text: String,
     pub contested: i64,
+    /// Open alerts about the account (set by the caller, which computes them).
+    pub alerts: usize,
     pub last_review: Option<chrono::NaiveDate>,
     pub last_review_text: String,
     pub since: Option<chrono::NaiveDate>,
@@ -95,12 +97,12 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         Some(d) => ("flat", format!("→ {}", signed(d))),
         None => ("flat", dash()),
     };
-    let pct = |v: Option<f64>| {
-        v.map(|v| format::percent(ui.locale, v, 0))
+    let pct = |v: Option<Share>| {
+        v.map(|v| format::share(ui.locale, v, 0))
             .unwrap_or_else(dash)
     };
-    let fresh = (f.kpis > 0).then(|| f.fresh as f64 / f.kpis as f64);
-    let validated = (f.shared_values > 0).then(|| f.validated as f64 / f.shared_values as f64);
+    let fresh = f.fresh_share();
+    let validated = f.validated_share();
     let clv = f.clv.as_ref().map(|c| c.total);
     Row {
         id: a.id,
@@ -128,7 +130,7 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         growth: f.growth,
         growth_text: f
             .growth
-            .map(|g| format::percent(ui.locale, g, 1))
+            .map(|g| format::share(ui.locale, g, 1))
             .unwrap_or_else(dash),
         clv,
         clv_text: clv.map(|v| money(ui, v)).unwrap_or_else(dash),
@@ -137,6 +139,7 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         validated,
         validated_text: pct(validated),
         contested: f.contested,
+        alerts: 0,
         last_review: f.last_review,
         last_review_text: f.last_review.map(|d| ui.date(&d)).unwrap_or_else(dash),
         since: a.relationship_start,
@@ -162,6 +165,7 @@ impl Row {
             num(self.score, 1),
             self.overall.label.clone(),
             num(self.delta, 1),
+            self.alerts.to_string(),
         ];
         cells.extend(self.universes.iter().map(|c| {
             if c.status == "none" {
@@ -173,15 +177,29 @@ impl Row {
         cells.extend([
             num(self.nps, 0),
             num(self.revenue, 0),
-            num(self.growth.map(|g| g * 100.0), 1),
+            self.growth.map(|g| g.csv(1)).unwrap_or_default(),
             num(self.clv, 0),
-            num(self.fresh.map(|g| g * 100.0), 0),
-            num(self.validated.map(|g| g * 100.0), 0),
+            self.fresh.map(|g| g.csv(0)).unwrap_or_default(),
+            self.validated.map(|g| g.csv(0)).unwrap_or_default(),
             self.contested.to_string(),
             self.last_review.map(|d| d.to_string()).unwrap_or_default(),
             self.since.map(|d| d.to_string()).unwrap_or_default(),
         ]);
         cells
+    }
+}
+
+/// The default order: what needs the director first (see `sort`).
+pub const ATTENTION: &str = "attention";
+
+/// How much an overall status asks for attention: red, then amber, then no
+/// score at all (nothing fresh to judge by), then green.
+pub fn severity(status: &str) -> u8 {
+    match status {
+        "red" => 3,
+        "amber" => 2,
+        "green" => 0,
+        _ => 1,
     }
 }
 
@@ -193,6 +211,7 @@ pub const SORT_KEYS: &[(&str, &str)] = &[
     ("stage", "col-stage"),
     ("score", "overall-score"),
     ("trend", "portfolio-col-trend"),
+    ("alerts", "portfolio-col-alerts"),
     ("nps", "portfolio-col-nps"),
     ("revenue", "portfolio-col-revenue"),
     ("growth", "portfolio-col-growth"),
@@ -222,7 +241,7 @@ impl Filters {
         let sort = if SORT_KEYS.iter().any(|(k, _)| *k == q.sort) {
             q.sort.clone()
         } else {
-            "name".to_owned()
+            ATTENTION.to_owned()
         };
         Filters {
             tier: q.tier.trim().to_owned(),
@@ -284,11 +303,12 @@ pub fn sort(rows: &mut [Row], f: &Filters) {
             "trend" => r.delta,
             "nps" => r.nps,
             "revenue" => r.revenue,
-            "growth" => r.growth,
+            "growth" => r.growth.map(Share::fraction),
             "clv" => r.clv,
-            "fresh" => r.fresh,
-            "validated" => r.validated,
+            "fresh" => r.fresh.map(Share::fraction),
+            "validated" => r.validated.map(Share::fraction),
             "contested" => Some(r.contested as f64),
+            "alerts" => Some(r.alerts as f64),
             "review" => r
                 .last_review
                 .map(|d| f64::from(chrono::Datelike::num_days_from_ce(&d))),
@@ -298,6 +318,18 @@ pub fn sort(rows: &mut [Row], f: &Filters) {
             _ => None,
         }
     };
+    if f.sort == ATTENTION {
+        // Worst status first, then the steepest fall (no trend last), then the
+        // most open alerts; the direction does not apply.
+        rows.sort_by(|a, b| {
+            severity(b.overall.status)
+                .cmp(&severity(a.overall.status))
+                .then_with(|| opt(a.delta, b.delta))
+                .then_with(|| b.alerts.cmp(&a.alerts))
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        return;
+    }
     rows.sort_by(|a, b| {
         let o = match f.sort.as_str() {
             "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),

@@ -58,7 +58,7 @@ pub fn write(ui: &Ui, board: &Board) -> AppResult<CsvResponse> {
             row.target.to_string(),
             result
                 .and_then(|r| r.attainment)
-                .map(|a| format!("{:.1}", a * 100.0))
+                .map(|a| crate::i18n::format::Share::new(a).csv(1))
                 .unwrap_or_default(),
             t(result.map(|r| r.rag).unwrap_or(Rag::None).label_key()),
             k.domain.code().to_owned(),

@@ -203,7 +203,7 @@ pub fn value_view(
         value_text: units::display(kpi.unit, v.value, locale),
         target_text: units::display(kpi.unit, target, locale),
         attainment_text: attainment
-            .map(|a| format::percent(locale, a * 100.0, 0))
+            .map(|a| format::share(locale, format::Share::new(a), 0))
             .unwrap_or_else(|| "—".into()),
         rag: rag.code(),
         rag_label: ui.t(rag.label_key()),

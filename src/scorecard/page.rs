@@ -286,7 +286,9 @@ async fn show_arranged(
     let board = Board::build(&loaded, month);
     let validated = crate::evaluation::validated_share(&state.db, loaded.account.id).await?;
     let mut page = build(ui, &board, can_edit, error);
-    page.validated_text = validated.map(|v| format::percent(page.ui.locale, v, 0));
+    // `validated_share` answers in percent (0–100).
+    page.validated_text =
+        validated.map(|v| format::percent(page.ui.locale, format::Percent::new(v), 0));
     page.arrange(arrangement);
     render_status(status, &page)
 }
@@ -464,7 +466,7 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
             .unwrap_or_default(),
         target_text: units::display(k.unit, row.target, locale),
         attainment_text: attainment
-            .map(|a| format::percent(locale, a * 100.0, 0))
+            .map(|a| format::share(locale, format::Share::new(a), 0))
             .unwrap_or_else(|| "—".into()),
         bar_class: format!("w-{width}"),
         rag: rag.code(),
@@ -524,7 +526,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
                 score_text: score_text(locale, u.score),
                 status,
                 status_label: ui.t(&format!("status-{status}")),
-                weight_text: format::percent(locale, u.weight * 100.0, 0),
+                weight_text: format::share(locale, format::Share::new(u.weight), 0),
                 counts_text: ui.locale.t_args(
                     "universe-counts",
                     &[

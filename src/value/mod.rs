@@ -15,10 +15,11 @@ use crate::audit;
 use crate::auth::extract::{AccountsUser, DirectorUser};
 use crate::director::clv::{self, Clv, YearFigures};
 use crate::error::{AppError, AppResult};
-use crate::i18n::format;
+use crate::i18n::format::{self, Share};
 use crate::portfolio::data::{self, Settings};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
+use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
 
@@ -40,18 +41,22 @@ impl ValuePage {
             rust_decimal::Decimal::from_f64_retain(v.round()).unwrap_or_default(),
         )
     }
-    pub fn pct(&self, v: &f64) -> String {
-        format::percent(self.ui.locale, *v, 1)
+    pub fn share(&self, v: Share) -> String {
+        format::share(self.ui.locale, v, 1)
     }
 }
 
-pub async fn account(
-    State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
-    ui: Ui,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
+/// What the value page shows about one account (the page and its CSV read it).
+pub struct Loaded {
+    pub account: Account,
+    pub years: Vec<YearFigures>,
+    pub acquisition: f64,
+    pub settings: Settings,
+    pub clv: Option<Clv>,
+}
+
+async fn load(state: &AppState, user: &crate::users::User, id: i64) -> AppResult<Loaded> {
+    let account = accounts::find_visible(&state.db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let settings = data::settings(&state.db).await?;
@@ -65,14 +70,123 @@ pub async fn account(
             .fetch_one(&state.db)
             .await?;
     let clv = clv::clv(&data::clv_inputs(&years, acquisition, &settings)).ok();
-    render(&ValuePage {
-        ui,
+    Ok(Loaded {
         account,
         years,
         acquisition,
         settings,
         clv,
     })
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let l = load(&state, &user, id).await?;
+    render(&ValuePage {
+        ui,
+        account: l.account,
+        years: l.years,
+        acquisition: l.acquisition,
+        settings: l.settings,
+        clv: l.clv,
+    })
+}
+
+/// `GET /accounts/{id}/value.csv`: every figure of the page, one per row
+/// (code, label, year for the yearly ones, value); money in euros, the
+/// retention probability and the discount rate in percent.
+pub async fn csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+) -> AppResult<CsvResponse> {
+    let l = load(&state, &user, id).await?;
+    let mut out = Csv::new(&[
+        "code".to_owned(),
+        ui.t("value-csv-item"),
+        ui.t("value-csv-year"),
+        ui.t("value-csv-value"),
+    ])?;
+    let money = |v: f64| format!("{v:.2}");
+    let pct = format!(" {}", ui.t("value-csv-percent-note"));
+    let mut rows: Vec<(&str, String, String, String)> = Vec::new();
+    if let Some(c) = &l.clv {
+        rows.push((
+            "historical",
+            ui.t("value-historical"),
+            String::new(),
+            money(c.historical),
+        ));
+        rows.push((
+            "projected",
+            ui.t("value-projected"),
+            String::new(),
+            money(c.projected),
+        ));
+        rows.push(("total", ui.t("value-total"), String::new(), money(c.total)));
+    }
+    rows.push((
+        "acquisition",
+        ui.t("value-acquisition"),
+        String::new(),
+        money(l.acquisition),
+    ));
+    rows.push((
+        "retention",
+        ui.t("value-retention") + &pct,
+        String::new(),
+        l.settings.retention().csv(2),
+    ));
+    rows.push((
+        "discount",
+        ui.t("value-discount") + &pct,
+        String::new(),
+        l.settings.discount().csv(2),
+    ));
+    rows.push((
+        "horizon",
+        ui.t("value-horizon"),
+        String::new(),
+        l.settings.horizon_years.to_string(),
+    ));
+    if let Some(c) = &l.clv {
+        rows.push((
+            "base",
+            ui.t("value-base"),
+            String::new(),
+            money(c.base_annual_net_margin),
+        ));
+    }
+    for y in &l.years {
+        let year = y.year.to_string();
+        rows.push((
+            "revenue",
+            ui.t("portfolio-col-revenue"),
+            year.clone(),
+            money(y.revenue),
+        ));
+        rows.push((
+            "margin",
+            ui.t("value-margin"),
+            year.clone(),
+            money(y.margin),
+        ));
+        rows.push((
+            "retention_cost",
+            ui.t("value-retention-cost"),
+            year,
+            money(y.retention_cost),
+        ));
+    }
+    for (code, label, year, value) in rows {
+        out.row(&[code.to_owned(), label, year, value])?;
+    }
+    out.finish(&format!("value-{}.csv", l.account.slug))
 }
 
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
@@ -103,8 +217,8 @@ pub async fn settings_page(
     let form = SettingsForm {
         max_key_accounts: s.max_key_accounts.to_string(),
         kam_share: ui.num(s.kam_share, 2),
-        retention_probability: ui.num(s.retention_probability * 100.0, 1),
-        discount_rate: ui.num(s.discount_rate * 100.0, 1),
+        retention_probability: ui.num(s.retention().percent().value(), 1),
+        discount_rate: ui.num(s.discount().percent().value(), 1),
         horizon_years: s.horizon_years.to_string(),
     };
     let updated = format::datetime(ui.locale, s.updated_at);

@@ -148,7 +148,11 @@ pub async fn show(
                             s if s > 0.0 => 1,
                             _ => 0,
                         };
-                        (n, format::percent(locale, share, 0), level)
+                        (
+                            n,
+                            format::percent(locale, format::Percent::new(share), 0),
+                            level,
+                        )
                     })
                     .collect(),
             }
