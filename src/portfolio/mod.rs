@@ -210,7 +210,7 @@ pub async fn page(
         .iter()
         .map(|a| a.updated_at)
         .max()
-        .map(|t: DateTime<Utc>| ui.datetime(&t))
+        .map(|t: DateTime<Utc>| format::datetime(ui.locale, t, ui.tz))
         .unwrap_or_default();
     let p = PortfolioPage {
         total_accounts: c.all.len(),

@@ -31,9 +31,12 @@ pub fn parse(name: &str) -> Option<Tz> {
     if name.is_empty() || name.len() > 64 {
         return None;
     }
-    Tz::from_str(name)
-        .ok()
-        .or_else(|| Tz::from_str_insensitive(name).ok())
+    Tz::from_str(name).ok().or_else(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .copied()
+            .find(|tz| tz.name().eq_ignore_ascii_case(name))
+    })
 }
 
 /// The organisation's time zone (the default if the stored name is unknown to

@@ -35,8 +35,39 @@ function describeViolation(v) {
   return `  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} node(s))\n${nodes}`;
 }
 
-/** Runs axe-core on the page as it is now; returns its violations. */
+/**
+ * True when the page's timers run. In a `javaScriptEnabled: false` context the
+ * DevTools protocol still evaluates code, but timers never fire, and axe.run
+ * (which uses them) would wait for ever.
+ */
+async function scriptsRun(page) {
+  let timer;
+  const ran = await Promise.race([
+    page.evaluate(() => new Promise((resolve) => { setTimeout(() => resolve(true), 0); })).catch(() => false),
+    new Promise((resolve) => { timer = setTimeout(() => resolve(false), 5_000); }),
+  ]);
+  clearTimeout(timer);
+  return ran;
+}
+
+/**
+ * Runs axe-core on the page as it is now; returns its violations. In a context
+ * without JavaScript (where axe cannot run), the same URL is opened with the
+ * same cookies in a JavaScript-enabled context and checked there.
+ */
 export async function axeViolations(page) {
+  if (!(await scriptsRun(page))) {
+    const browser = page.context().browser();
+    const viewport = page.viewportSize();
+    const twin = await browser.newContext({ storageState: await page.context().storageState(), viewport: viewport ?? undefined });
+    try {
+      const other = await twin.newPage();
+      await other.goto(page.url(), { waitUntil: 'load' });
+      return await axeViolations(other);
+    } finally {
+      await twin.close();
+    }
+  }
   const loaded = await page.evaluate(() => typeof window.axe === 'object').catch(() => false);
   if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
