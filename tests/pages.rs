@@ -37,13 +37,15 @@ async fn the_voc_page_of_one_account_comes_in_pages_that_keep_the_filters() {
     let mut kam = TestApp::with_demo().await;
     kam.login("kam.alice@boussole.example").await;
     let id = account_id(&kam, "lumiere-retail").await;
-    let total: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM voc_verbatims WHERE account_id = $1")
-            .bind(id)
-            .fetch_one(&kam.db)
-            .await
-            .unwrap();
-    assert!(total > 40, "the demo gives Lumière more than two pages ({total})");
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM voc_verbatims WHERE account_id = $1")
+        .bind(id)
+        .fetch_one(&kam.db)
+        .await
+        .unwrap();
+    assert!(
+        total > 40,
+        "the demo gives Lumière more than two pages ({total})"
+    );
     let pages = (total + 19) / 20;
 
     // Walk every page through its "next" link: 20 texts a page, each text once.
@@ -55,7 +57,11 @@ async fn the_voc_page_of_one_account_comes_in_pages_that_keep_the_filters() {
         let page = kam.get(&p).await;
         assert_eq!(page.status, StatusCode::OK, "{p}");
         let ids = verbatim_ids(&page);
-        let expected = if n < pages { 20 } else { total - 20 * (pages - 1) };
+        let expected = if n < pages {
+            20
+        } else {
+            total - 20 * (pages - 1)
+        };
         assert_eq!(ids.len() as i64, expected, "page {n} of {pages}");
         for i in ids {
             assert!(seen.insert(i.clone()), "{i} shown twice");
@@ -92,7 +98,8 @@ async fn the_voc_page_of_one_account_comes_in_pages_that_keep_the_filters() {
     assert_eq!(page.status, StatusCode::OK);
     let neg_pages = ((negative + 19) / 20).max(1);
     assert_eq!(
-        page.text("#verbatims-section").contains(&format!("sur {negative}")),
+        page.text("#verbatims-section")
+            .contains(&format!("sur {negative}")),
         true
     );
     assert!(
@@ -202,7 +209,8 @@ async fn times_are_shown_in_the_organisations_time_zone_which_directors_set() {
     .fetch_one(&admin.db)
     .await
     .unwrap();
-    let last_login = |page: &TestResponse| page.text(&format!("tr[data-user=\"{user}\"] td:last-child"));
+    let last_login =
+        |page: &TestResponse| page.text(&format!("tr[data-user=\"{user}\"] td:last-child"));
 
     // Paris by default: half past midnight the next day.
     let page = admin.get("/admin/users").await;
@@ -210,7 +218,10 @@ async fn times_are_shown_in_the_organisations_time_zone_which_directors_set() {
 
     let form = admin.get("/director/time-zone").await;
     assert_eq!(form.status, StatusCode::OK);
-    assert_eq!(form.attr("#time_zone", "value").as_deref(), Some("Europe/Paris"));
+    assert_eq!(
+        form.attr("#time_zone", "value").as_deref(),
+        Some("Europe/Paris")
+    );
 
     // An unknown zone is refused in French, the input kept, nothing written.
     let audits = admin.audit_actions().await.len();
@@ -218,8 +229,14 @@ async fn times_are_shown_in_the_organisations_time_zone_which_directors_set() {
         .post_form("/director/time-zone", &[("time_zone", "Mars/Olympus_Mons")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.attr("#time_zone", "value").as_deref(), Some("Mars/Olympus_Mons"));
-    assert!(r.text("#time_zone-error").contains("fuseau horaire est inconnu"));
+    assert_eq!(
+        r.attr("#time_zone", "value").as_deref(),
+        Some("Mars/Olympus_Mons")
+    );
+    assert!(
+        r.text("#time_zone-error")
+            .contains("fuseau horaire est inconnu")
+    );
     assert_eq!(admin.audit_actions().await.len(), audits);
 
     // New York: the same login is 18:30 the same day, and the change is audited.
@@ -227,11 +244,10 @@ async fn times_are_shown_in_the_organisations_time_zone_which_directors_set() {
         .post_form("/director/time-zone", &[("time_zone", "america/new_york")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let stored: String =
-        sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1")
-            .fetch_one(&admin.db)
-            .await
-            .unwrap();
+    let stored: String = sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1")
+        .fetch_one(&admin.db)
+        .await
+        .unwrap();
     assert_eq!(stored, "America/New_York");
     assert_eq!(
         admin.audit_actions().await.last().map(String::as_str),

@@ -481,7 +481,10 @@ mod tests {
         }
         assert!(svg.contains(">M7<") && svg.contains(">M10<"));
         let first_x = LEFT + 0.5 * (RIGHT - LEFT) / 4.0;
-        assert!(svg.contains(&format!(r#"cx="{}""#, coord(first_x))), "{svg}");
+        assert!(
+            svg.contains(&format!(r#"cx="{}""#, coord(first_x))),
+            "{svg}"
+        );
         assert_eq!(first_shown(&values, false), 6);
         assert_eq!(first_shown(&[None, None], true), 2);
         assert_eq!(first_shown(&[None, None], false), 0);
@@ -512,7 +515,10 @@ mod tests {
             weak_note: "",
         });
         assert_well_formed(&svg);
-        assert!(!svg.contains(">105 €<") && !svg.contains(">110 €<"), "{svg}");
+        assert!(
+            !svg.contains(">105 €<") && !svg.contains(">110 €<"),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -533,6 +539,9 @@ mod tests {
         assert_well_formed(&svg);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches("chart-point--weak").count(), 1);
-        assert!(svg.contains("<title>M2 – 100 € (1 answer)</title>"), "{svg}");
+        assert!(
+            svg.contains("<title>M2 – 100 € (1 answer)</title>"),
+            "{svg}"
+        );
     }
 }

@@ -39,7 +39,11 @@ fn overlaps(a: LabelBox, b: LabelBox) -> bool {
 /// a list of spots around the point (right above, right below, left above, left
 /// below, then further up and down) that is free and inside the chart. Returns
 /// `(x, y, anchor_end)` per point, in order; the baseline is `y`.
-pub fn place_labels(points: &[(f64, f64, usize)], width: f64, height: f64) -> Vec<(f64, f64, bool)> {
+pub fn place_labels(
+    points: &[(f64, f64, usize)],
+    width: f64,
+    height: f64,
+) -> Vec<(f64, f64, bool)> {
     let mut placed: Vec<LabelBox> = Vec::new();
     points
         .iter()
@@ -258,7 +262,10 @@ mod tests {
             }
         }
         // A lone point keeps the usual spot: right, above.
-        assert_eq!(place_labels(&[(100.0, 100.0, 5)], W, H), [(108.0, 92.0, false)]);
+        assert_eq!(
+            place_labels(&[(100.0, 100.0, 5)], W, H),
+            [(108.0, 92.0, false)]
+        );
     }
 
     #[test]

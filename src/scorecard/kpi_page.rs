@@ -275,16 +275,17 @@ pub fn build(
         })
         .collect();
     // The table says what the chart draws: the band clipped to the unit's range.
-    let forecast_rows = charts::clip_forecast(&band, charts::unit_bounds(unit, &kpi.code, &observed))
-        .iter()
-        .zip(&future)
-        .map(|(&(low, value, high), period)| ForecastView {
-            period_label: period.label(locale),
-            value: fmt(value),
-            low: fmt(low),
-            high: fmt(high),
-        })
-        .collect();
+    let forecast_rows =
+        charts::clip_forecast(&band, charts::unit_bounds(unit, &kpi.code, &observed))
+            .iter()
+            .zip(&future)
+            .map(|(&(low, value, high), period)| ForecastView {
+                period_label: period.label(locale),
+                value: fmt(value),
+                low: fmt(low),
+                high: fmt(high),
+            })
+            .collect();
     let forecast_note = match &fc {
         Some(f) => ui.locale.t_args(
             "forecast-note",

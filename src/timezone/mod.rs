@@ -100,11 +100,10 @@ pub async fn save(
         );
     };
     let mut tx = state.db.begin().await?;
-    let before: String = sqlx::query_scalar(
-        "SELECT time_zone FROM director_settings WHERE id = 1 FOR UPDATE",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let before: String =
+        sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await?;
     sqlx::query("UPDATE director_settings SET time_zone = $1, updated_by = $2 WHERE id = 1")
         .bind(tz.name())
         .bind(ctx.user.as_ref().map(|u| u.id))

@@ -261,9 +261,9 @@ pub async fn show(
         pager.offset(),
     )
     .await?
-        .into_iter()
-        .map(|r| verbatim_view(&ui, &themes, r))
-        .collect();
+    .into_iter()
+    .map(|r| verbatim_view(&ui, &themes, r))
+    .collect();
     let contacts: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM contacts WHERE account_id = $1 ORDER BY lower(name)")
             .bind(id)
@@ -321,8 +321,15 @@ pub async fn csv(
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows =
-        query::verbatims(&state.db, &[id], &filters, Utc::now().date_naive(), 100_000, 0).await?;
+    let rows = query::verbatims(
+        &state.db,
+        &[id],
+        &filters,
+        Utc::now().date_naive(),
+        100_000,
+        0,
+    )
+    .await?;
     write_csv(&ui, rows, &format!("voc-{}.csv", account.slug))
 }
 
