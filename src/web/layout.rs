@@ -92,6 +92,11 @@ impl Ui {
         format::datetime(self.locale, *t, self.tz)
     }
 
+    /// The day a timestamp falls on in the organisation's time zone.
+    pub fn date_of(&self, t: &DateTime<Utc>) -> String {
+        format::date(self.locale, t.with_timezone(&self.tz).date_naive())
+    }
+
     pub fn role_name(&self, role: &Role) -> String {
         self.t(role.label_key())
     }
