@@ -36,6 +36,7 @@ pub mod scoring;
 pub mod selection;
 pub mod sharing;
 pub mod state;
+pub mod timezone;
 pub mod users;
 pub mod value;
 pub mod values;

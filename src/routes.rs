@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, security, static_files};
 use crate::{
     accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, opportunities,
-    portal, portfolio, scorecard, selection, sharing, users, value, values, voc,
+    portal, portfolio, scorecard, selection, sharing, timezone, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -91,6 +91,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/director/settings",
             get(value::settings_page).post(value::settings_save),
+        )
+        .route(
+            "/director/time-zone",
+            get(timezone::show).post(timezone::save),
         )
         .route("/inbox", get(inbox::page))
         // CSV import

@@ -266,3 +266,12 @@ portfolio-alert-count-contest_waiting = { $count ->
     [one] { $count } contest waiting
    *[other] { $count } contests waiting
 }
+
+## Time zone of the organisation
+time-zone-title = Time zone
+time-zone-explained = Every date and time shown in Boussole is given in this time zone; they stay stored in universal time.
+time-zone-now = It is now
+time-zone-label = The organisation’s time zone
+time-zone-hint = A name from the IANA database, for example Europe/Paris, Europe/London or America/New_York.
+time-zone-unknown = This time zone is unknown: type a name from the IANA database, for example Europe/Paris.
+time-zone-saved = The time zone has been saved.

@@ -161,3 +161,6 @@ teamfunction-legal = Legal
 teamfunction-management = Management
 accounts-new-button = New account
 date-invalid = Enter a date like 2026-11-23.
+
+## Pages (issue 10): the scrolling box around a table, named apart from its section
+region-table = table

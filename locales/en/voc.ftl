@@ -173,3 +173,10 @@ voc-theme-saved = The theme has been saved and every text re-read.
 voc-question-saved = The question has been saved.
 voc-question-text = Write the question in both languages (300 characters at most).
 nav-voc-admin = VoC settings
+
+## Pages (VoC page of one account) and honest charts
+voc-page-of = Page { $page } of { $pages }
+voc-texts-range = Texts { $first } to { $last } of { $total }
+voc-pages = Pages of texts
+voc-few-answers = fewer than 5 answers
+voc-few-answers-legend = Hollow square: an NPS from fewer than 5 answers, to read with care.

@@ -266,3 +266,12 @@ portfolio-alert-count-contest_waiting = { $count ->
     [one] { $count } contestation en attente
    *[other] { $count } contestations en attente
 }
+
+## Time zone of the organisation
+time-zone-title = Fuseau horaire
+time-zone-explained = Toutes les dates et heures affichées dans Boussole sont données dans ce fuseau horaire ; elles restent enregistrées en temps universel.
+time-zone-now = Il est maintenant
+time-zone-label = Fuseau horaire de l’organisation
+time-zone-hint = Un nom de la base IANA, par exemple Europe/Paris, Europe/London ou America/New_York.
+time-zone-unknown = Ce fuseau horaire est inconnu : saisissez un nom de la base IANA, par exemple Europe/Paris.
+time-zone-saved = Le fuseau horaire a été enregistré.

@@ -161,3 +161,6 @@ teamfunction-legal = Juridique
 teamfunction-management = Direction
 accounts-new-button = Nouveau compte
 date-invalid = Saisissez une date comme 2026-11-23.
+
+## Pages (issue 10): the scrolling box around a table, named apart from its section
+region-table = tableau

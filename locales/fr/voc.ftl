@@ -173,3 +173,10 @@ voc-theme-saved = Le thème a été enregistré et chaque texte relu.
 voc-question-saved = La question a été enregistrée.
 voc-question-text = Écrivez la question dans les deux langues (300 caractères au plus).
 nav-voc-admin = Réglages VoC
+
+## Pages (VoC page of one account) and honest charts
+voc-page-of = Page { $page } sur { $pages }
+voc-texts-range = Textes { $first } à { $last } sur { $total }
+voc-pages = Pages des textes
+voc-few-answers = moins de 5 réponses
+voc-few-answers-legend = Carré creux : NPS de moins de 5 réponses, à lire avec prudence.

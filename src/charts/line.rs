@@ -29,6 +29,43 @@ pub struct LineChart<'a> {
     pub forecast: &'a [(f64, f64, f64)],
     /// Formats y tick labels (and point tooltips) in the user's locale.
     pub format: &'a dyn Fn(f64) -> String,
+    /// The range the measure can take (a share: 0–100 %); the forecast and its
+    /// band are clipped to it. `None`: unbounded.
+    pub bounds: Option<(f64, f64)>,
+    /// Points resting on too little evidence (an NPS from fewer than 5 answers),
+    /// one flag per value (may be shorter than `values`): drawn as hollow
+    /// squares (`chart-point--weak`), said in their tooltip with `weak_note`.
+    pub weak: &'a [bool],
+    pub weak_note: &'a str,
+}
+
+/// The forecast `(low, value, high)` kept inside `bounds`, the band never
+/// narrower than its value.
+pub fn clip_forecast(
+    forecast: &[(f64, f64, f64)],
+    bounds: Option<(f64, f64)>,
+) -> Vec<(f64, f64, f64)> {
+    let Some((lo, hi)) = bounds.filter(|(lo, hi)| lo <= hi) else {
+        return forecast.to_vec();
+    };
+    forecast
+        .iter()
+        .map(|&(l, v, h)| {
+            let v = v.clamp(lo, hi);
+            (l.clamp(lo, hi).min(v), v, h.clamp(lo, hi).max(v))
+        })
+        .collect()
+}
+
+/// The first x position worth drawing: the first actual value (or, with none, the
+/// first forecast point). Periods before it hold no data, only targets, and would
+/// leave most of the chart empty.
+pub fn first_shown(values: &[Option<f64>], has_forecast: bool) -> usize {
+    match values.iter().position(|v| v.is_some_and(plottable)) {
+        Some(i) => i,
+        None if has_forecast => values.len(),
+        None => 0,
+    }
 }
 
 /// A 720×280 chart (`viewBox="0 0 720 280"`, `role="img"`, `aria-labelledby`):
@@ -39,27 +76,30 @@ pub struct LineChart<'a> {
 /// dashed step line (`chart-target`); the forecast as a line continuing from the
 /// last value (`chart-line chart-line--forecast`) over a `chart-band` polygon.
 pub fn line_chart(c: &LineChart) -> String {
-    let values: Vec<Option<f64>> = c
-        .values
+    // The x axis starts at the first value: leading periods without data are cut.
+    let skip = first_shown(c.values, !c.forecast.is_empty());
+    let x_labels = c.x_labels.get(skip..).unwrap_or(&[]);
+    let weak = c.weak.get(skip..).unwrap_or(&[]);
+    let values: Vec<Option<f64>> = c.values[skip.min(c.values.len())..]
         .iter()
         .map(|v| v.filter(|v| plottable(*v)))
         .collect();
     let targets: Vec<Option<f64>> = c
         .targets
         .iter()
+        .skip(skip)
         .map(|t| t.filter(|t| plottable(*t)))
         .collect();
     // Forecast points keep their x position; unplottable ones are skipped.
-    let forecast: Vec<(usize, f64, f64, f64)> = c
-        .forecast
+    let clipped = clip_forecast(c.forecast, c.bounds);
+    let forecast: Vec<(usize, f64, f64, f64)> = clipped
         .iter()
         .enumerate()
         .filter(|(_, (l, v, h))| plottable(*l) && plottable(*v) && plottable(*h))
         .map(|(j, &(l, v, h))| (values.len() + j, l.min(v), v, h.max(v)))
         .collect();
 
-    let n = c
-        .x_labels
+    let n = x_labels
         .len()
         .max(values.len() + c.forecast.len())
         .max(targets.len())
@@ -104,12 +144,17 @@ pub fn line_chart(c: &LineChart) -> String {
             escape(&(c.format)(t))
         ));
     }
-    for i in shown_labels(c.x_labels) {
+    // Every other shown label, counted back from the latest, is `chart-xlabel--alt`:
+    // phones hide those and draw the rest larger.
+    let shown = shown_labels(x_labels);
+    for (k, &i) in shown.iter().enumerate() {
+        let alt = (shown.len() - 1 - k) % 2 == 1;
         svg.push_str(&format!(
-            r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            r#"<text class="chart-xlabel{}" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            if alt { " chart-xlabel--alt" } else { "" },
             coord(x(i)),
             coord(BOTTOM + 20.0),
-            escape(&c.x_labels[i])
+            escape(&x_labels[i])
         ));
     }
     svg.push_str("</g>");
@@ -200,18 +245,31 @@ pub fn line_chart(c: &LineChart) -> String {
     }
     for (i, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
-        let label = c.x_labels.get(i).map_or("", String::as_str);
-        let title = if label.is_empty() {
+        let label = x_labels.get(i).map_or("", String::as_str);
+        let mut title = if label.is_empty() {
             (c.format)(*v)
         } else {
             format!("{label} – {}", (c.format)(*v))
         };
-        svg.push_str(&format!(
-            r#"<circle class="chart-point" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>"#,
-            coord(x(i)),
-            coord(y(*v)),
-            escape(&title)
-        ));
+        if weak.get(i).copied().unwrap_or(false) {
+            // A hollow square: told apart from the other points by its shape, not colour.
+            if !c.weak_note.is_empty() {
+                title = format!("{title} ({})", c.weak_note);
+            }
+            svg.push_str(&format!(
+                r#"<rect class="chart-point chart-point--weak" x="{}" y="{}" width="9" height="9"><title>{}</title></rect>"#,
+                coord(x(i) - 4.5),
+                coord(y(*v) - 4.5),
+                escape(&title)
+            ));
+        } else {
+            svg.push_str(&format!(
+                r#"<circle class="chart-point" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>"#,
+                coord(x(i)),
+                coord(y(*v)),
+                escape(&title)
+            ));
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -259,6 +317,9 @@ mod tests {
             targets,
             forecast,
             format: &fmt,
+            bounds: None,
+            weak: &[],
+            weak_note: "",
         })
     }
 
@@ -339,6 +400,9 @@ mod tests {
             targets: &[],
             forecast: &[],
             format: &f,
+            bounds: None,
+            weak: &[],
+            weak_note: "",
         });
         assert_well_formed(&svg);
         assert!(!svg.contains("<script>") && !svg.contains("<b>"));
@@ -400,6 +464,84 @@ mod tests {
         assert!(
             !one.contains(r#"<path class="chart-line""#),
             "a single point has no line"
+        );
+    }
+
+    #[test]
+    fn the_axis_starts_at_the_first_value() {
+        let xl = labels(10);
+        let mut values = vec![None; 6];
+        values.extend([Some(3.0), Some(4.0), Some(5.0), Some(6.0)]);
+        let targets = vec![Some(5.0); 10];
+        let svg = chart(&xl, &values, &targets, &[]);
+        assert_well_formed(&svg);
+        // Only the four periods with data get a slot: M7 sits in the first one.
+        for l in ["M1", "M2", "M6"] {
+            assert!(!svg.contains(&format!(">{l}<")), "{l} drawn in {svg}");
+        }
+        assert!(svg.contains(">M7<") && svg.contains(">M10<"));
+        let first_x = LEFT + 0.5 * (RIGHT - LEFT) / 4.0;
+        assert!(
+            svg.contains(&format!(r#"cx="{}""#, coord(first_x))),
+            "{svg}"
+        );
+        assert_eq!(first_shown(&values, false), 6);
+        assert_eq!(first_shown(&[None, None], true), 2);
+        assert_eq!(first_shown(&[None, None], false), 0);
+        assert_eq!(first_shown(&[Some(1.0)], false), 0);
+    }
+
+    #[test]
+    fn forecast_bands_stay_inside_the_units_range() {
+        let band = [(90.0, 98.0, 106.0), (-5.0, 2.0, 9.0), (101.0, 103.0, 110.0)];
+        let clipped = clip_forecast(&band, Some((0.0, 100.0)));
+        assert_eq!(
+            clipped,
+            [(90.0, 98.0, 100.0), (0.0, 2.0, 9.0), (100.0, 100.0, 100.0)]
+        );
+        assert_eq!(clip_forecast(&band, None), band);
+        // Drawn: no tick above 100 % is needed any more.
+        let xl = labels(6);
+        let values = [Some(95.0), Some(97.0), Some(99.0), Some(100.0)];
+        let svg = line_chart(&LineChart {
+            labelled_by: "c",
+            x_labels: &xl,
+            values: &values,
+            targets: &[],
+            forecast: &[(96.0, 101.0, 108.0), (93.0, 102.0, 111.0)],
+            format: &fmt,
+            bounds: Some((0.0, 100.0)),
+            weak: &[],
+            weak_note: "",
+        });
+        assert_well_formed(&svg);
+        assert!(
+            !svg.contains(">105 €<") && !svg.contains(">110 €<"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn weak_points_have_their_own_marker() {
+        let xl = labels(3);
+        let values = [Some(10.0), Some(100.0), Some(20.0)];
+        let svg = line_chart(&LineChart {
+            labelled_by: "c",
+            x_labels: &xl,
+            values: &values,
+            targets: &[],
+            forecast: &[],
+            format: &fmt,
+            bounds: None,
+            weak: &[false, true, false],
+            weak_note: "1 answer",
+        });
+        assert_well_formed(&svg);
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("chart-point--weak").count(), 1);
+        assert!(
+            svg.contains("<title>M2 – 100 € (1 answer)</title>"),
+            "{svg}"
         );
     }
 }

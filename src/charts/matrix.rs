@@ -24,6 +24,58 @@ fn xy(attractiveness: f64, strength: f64) -> (f64, f64) {
     (x, y)
 }
 
+/// Approximate advance of a character of the 11px label font, and a line's height.
+const LABEL_CHAR: f64 = 6.6;
+const LABEL_LINE: f64 = 13.0;
+
+/// A label's box: left, top, right, bottom.
+type LabelBox = (f64, f64, f64, f64);
+
+fn overlaps(a: LabelBox, b: LabelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where to write each point's label so that no two labels overlap: the first of
+/// a list of spots around the point (right above, right below, left above, left
+/// below, then further up and down) that is free and inside the chart. Returns
+/// `(x, y, anchor_end)` per point, in order; the baseline is `y`.
+pub fn place_labels(
+    points: &[(f64, f64, usize)],
+    width: f64,
+    height: f64,
+) -> Vec<(f64, f64, bool)> {
+    let mut placed: Vec<LabelBox> = Vec::new();
+    points
+        .iter()
+        .map(|&(px, py, chars)| {
+            let w = chars as f64 * LABEL_CHAR;
+            let mut candidates: Vec<(f64, f64, bool)> = Vec::new();
+            for step in 0..12 {
+                let dy = 8.0 + step as f64 * LABEL_LINE;
+                candidates.push((px + 8.0, py - dy, false));
+                candidates.push((px + 8.0, py + dy + LABEL_LINE - 4.0, false));
+                candidates.push((px - 8.0, py - dy, true));
+                candidates.push((px - 8.0, py + dy + LABEL_LINE - 4.0, true));
+            }
+            let bounds = |&(x, y, end): &(f64, f64, bool)| -> LabelBox {
+                let left = if end { x - w } else { x };
+                (left, y - LABEL_LINE + 3.0, left + w, y + 3.0)
+            };
+            let inside = |b: LabelBox| b.0 >= 0.0 && b.2 <= width && b.1 >= 0.0 && b.3 <= height;
+            let chosen = candidates
+                .iter()
+                .copied()
+                .find(|c| {
+                    let b = bounds(c);
+                    inside(b) && placed.iter().all(|p| !overlaps(*p, b))
+                })
+                .unwrap_or(candidates[0]);
+            placed.push(bounds(&chosen));
+            chosen
+        })
+        .collect()
+}
+
 /// `cells[row][col]` reading codes (invest | selective | harvest), row 0 on top.
 pub fn matrix_chart(
     title_id: &str,
@@ -69,16 +121,24 @@ pub fn matrix_chart(
         coord(H / 2.0),
         escape(axis_y)
     ));
-    for p in points {
-        let (x, y) = xy(p.attractiveness, p.strength);
+    let spots: Vec<(f64, f64, usize)> = points
+        .iter()
+        .map(|p| {
+            let (x, y) = xy(p.attractiveness, p.strength);
+            (x, y, p.label.chars().count())
+        })
+        .collect();
+    let labels = place_labels(&spots, W, H);
+    for (p, ((x, y, _), (lx, ly, end))) in points.iter().zip(spots.iter().zip(labels)) {
         s.push_str(&format!(
             "<g class=\"chart-point-group\"><circle class=\"chart-point\" cx=\"{}\" cy=\"{}\" r=\"6\"><title>{}</title></circle>\
-             <text class=\"chart-label\" x=\"{}\" y=\"{}\">{}</text></g>",
-            coord(x),
-            coord(y),
+             <text class=\"chart-label\" x=\"{}\" y=\"{}\"{}>{}</text></g>",
+            coord(*x),
+            coord(*y),
             escape(p.label),
-            coord(x + 8.0),
-            coord(y - 8.0),
+            coord(lx),
+            coord(ly),
+            if end { " text-anchor=\"end\"" } else { "" },
             escape(p.label)
         ));
     }
@@ -177,6 +237,35 @@ mod tests {
         assert!(!svg.contains("style="));
         // Strong and attractive: top-left corner.
         assert!(svg.contains("cx=\"60\" cy=\"60\""), "{svg}");
+    }
+
+    #[test]
+    fn matrix_labels_never_overlap() {
+        // Six accounts on nearly the same spot, as in a crowded cell.
+        let spots: Vec<(f64, f64, usize)> = (0..6)
+            .map(|i| (300.0 + i as f64, 300.0 - i as f64, 18))
+            .collect();
+        let placed = place_labels(&spots, W, H);
+        let boxes: Vec<LabelBox> = placed
+            .iter()
+            .zip(&spots)
+            .map(|(&(x, y, end), &(_, _, n))| {
+                let w = n as f64 * LABEL_CHAR;
+                let left = if end { x - w } else { x };
+                (left, y - LABEL_LINE + 3.0, left + w, y + 3.0)
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.0 >= 0.0 && a.2 <= W, "{a:?}");
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(*a, *b), "{a:?} overlaps {b:?}");
+            }
+        }
+        // A lone point keeps the usual spot: right, above.
+        assert_eq!(
+            place_labels(&[(100.0, 100.0, 5)], W, H),
+            [(108.0, 92.0, false)]
+        );
     }
 
     #[test]

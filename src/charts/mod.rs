@@ -7,11 +7,13 @@
 //! every element by class (`chart-line`, `chart-target`, `chart-band`, `chart-grid`,
 //! `chart-axis`, `chart-point`). Every piece of text is escaped.
 
+mod bounds;
 mod line;
 mod matrix;
 mod sparkline;
 
-pub use line::{LineChart, line_chart};
+pub use bounds::unit_bounds;
+pub use line::{LineChart, clip_forecast, line_chart};
 pub use matrix::{MatrixPoint, ScatterPoint, matrix_chart, scatter_chart};
 pub use sparkline::sparkline;
 

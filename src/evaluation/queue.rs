@@ -108,7 +108,7 @@ async fn items(state: &AppState, user: &crate::users::User, ui: &Ui) -> AppResul
                     .proposal
                     .map(|v| units::display(r.unit, v, ui.locale))
                     .unwrap_or_default(),
-                since: ui.date(&r.updated_at.date_naive()),
+                since: ui.date_of(&r.updated_at),
             }
         })
         .collect())

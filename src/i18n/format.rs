@@ -6,6 +6,7 @@
 //! amount with a no-break space; English groups with commas and puts € first.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -155,14 +156,16 @@ pub fn date(locale: Locale, d: NaiveDate) -> String {
     }
 }
 
-/// A timestamp in UTC with minutes, for "last updated" stamps.
-pub fn datetime(locale: Locale, t: DateTime<Utc>) -> String {
+/// A timestamp with minutes in the organisation's time zone `tz`, for "last
+/// updated" stamps.
+pub fn datetime(locale: Locale, t: DateTime<Utc>, tz: Tz) -> String {
+    let t = t.with_timezone(&tz);
     match locale {
         Locale::Fr => t
-            .format_localized("%-d %b %Y à %H:%M UTC", chrono::Locale::fr_FR)
+            .format_localized("%-d %b %Y à %H:%M", chrono::Locale::fr_FR)
             .to_string(),
         Locale::En => t
-            .format_localized("%-d %b %Y, %H:%M UTC", chrono::Locale::en_GB)
+            .format_localized("%-d %b %Y, %H:%M", chrono::Locale::en_GB)
             .to_string(),
     }
 }
@@ -278,6 +281,28 @@ mod tests {
         // A percent already in percent is not multiplied again.
         assert_eq!(percent(Locale::En, Percent::new(82.0), 0), "82%");
         assert_eq!(Percent::new(95.0).csv(1), "95.0");
+    }
+
+    #[test]
+    fn times_are_shown_in_the_organisations_zone() {
+        use chrono::TimeZone;
+        // 23:30 UTC on a winter evening is half past midnight the next day in Paris.
+        let t = Utc.with_ymd_and_hms(2026, 1, 14, 23, 30, 0).unwrap();
+        assert_eq!(
+            datetime(Locale::Fr, t, Tz::Europe__Paris),
+            "15 janv. 2026 à 00:30"
+        );
+        assert_eq!(
+            datetime(Locale::En, t, Tz::Europe__Paris),
+            "15 Jan 2026, 00:30"
+        );
+        assert_eq!(datetime(Locale::En, t, Tz::UTC), "14 Jan 2026, 23:30");
+        // Summer time: two hours ahead.
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).unwrap();
+        assert_eq!(
+            datetime(Locale::En, summer, Tz::Europe__Paris),
+            "1 Jul 2026, 10:00"
+        );
     }
 
     #[test]

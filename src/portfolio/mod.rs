@@ -247,7 +247,7 @@ pub async fn page(
         .iter()
         .map(|a| a.updated_at)
         .max()
-        .map(|t: DateTime<Utc>| format::datetime(ui.locale, t))
+        .map(|t: DateTime<Utc>| format::datetime(ui.locale, t, ui.tz))
         .unwrap_or_default();
     let count = |key: &str, n: usize| ui.locale.t_args(key, &[("count", (n as i64).into())]);
     let key_accounts = c.all.iter().filter(|a| a.tier == Tier::KeyAccount).count();

@@ -259,6 +259,9 @@ pub fn build(
         targets: &targets,
         forecast: &band,
         format: &fmt,
+        bounds: charts::unit_bounds(unit, &kpi.code, &observed),
+        weak: &[],
+        weak_note: "",
     });
     let chart_rows = periods
         .iter()
@@ -271,20 +274,18 @@ pub fn build(
             )
         })
         .collect();
-    let forecast_rows = match &fc {
-        Some(f) => f
-            .points
+    // The table says what the chart draws: the band clipped to the unit's range.
+    let forecast_rows =
+        charts::clip_forecast(&band, charts::unit_bounds(unit, &kpi.code, &observed))
             .iter()
             .zip(&future)
-            .map(|(p, period)| ForecastView {
+            .map(|(&(low, value, high), period)| ForecastView {
                 period_label: period.label(locale),
-                value: fmt(p.value),
-                low: fmt(p.low),
-                high: fmt(p.high),
+                value: fmt(value),
+                low: fmt(low),
+                high: fmt(high),
             })
-            .collect(),
-        None => Vec::new(),
-    };
+            .collect();
     let forecast_note = match &fc {
         Some(f) => ui.locale.t_args(
             "forecast-note",

@@ -221,7 +221,7 @@ pub async fn settings_page(
         discount_rate: ui.num(s.discount().percent().value(), 1),
         horizon_years: s.horizon_years.to_string(),
     };
-    let updated = format::datetime(ui.locale, s.updated_at);
+    let updated = ui.datetime(&s.updated_at);
     render(&SettingsPage {
         ui,
         form,

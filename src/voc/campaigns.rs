@@ -116,7 +116,7 @@ async fn page(
     let title = format!(
         "{} {}",
         ui.t("survey-default-title"),
-        crate::voc::store::quarter_of(Utc::now().date_naive())
+        crate::voc::page::quarter_label(ui.locale, Utc::now().date_naive())
     );
     Ok(CampaignsPage {
         ui,

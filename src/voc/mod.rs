@@ -11,6 +11,7 @@ pub mod network;
 pub mod nps;
 pub mod overview;
 pub mod page;
+pub mod paging;
 pub mod query;
 pub mod store;
 pub mod text;

@@ -188,7 +188,8 @@ pub struct OwnAnswer {
     pub date: String,
     pub nps: i16,
     pub satisfaction: i16,
-    pub texts: Vec<String>,
+    /// Each text with its language (`lang` on the page).
+    pub texts: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -230,8 +231,8 @@ pub async fn portal(
     .fetch_all(&state.db)
     .await?;
     let ids: Vec<i64> = answers.iter().map(|a| a.0).collect();
-    let texts: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT response_id, body FROM voc_verbatims WHERE response_id = ANY($1) ORDER BY id",
+    let texts: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT response_id, body, language FROM voc_verbatims WHERE response_id = ANY($1) ORDER BY id",
     )
     .bind(&ids)
     .fetch_all(&state.db)
@@ -265,7 +266,7 @@ pub async fn portal(
                 texts: texts
                     .iter()
                     .filter(|t| t.0 == *id)
-                    .map(|t| t.1.clone())
+                    .map(|t| (t.1.clone(), t.2.clone()))
                     .collect(),
             })
             .collect(),

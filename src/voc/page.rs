@@ -9,6 +9,7 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::paging::{self, Pager};
 use super::query::{self, Filters, QuarterNps, VerbatimRow};
 use super::store::{self, Origin};
 use crate::accounts::{self, Account, form::editable};
@@ -79,8 +80,21 @@ pub async fn theme_names(db: &sqlx::PgPool, locale: Locale) -> sqlx::Result<Vec<
     .await
 }
 
+/// Fewer answers than this and a quarter's NPS is shown as weak evidence (its
+/// own marker on the chart, said in the table): one promoter alone reads +100.
+pub const FEW_ANSWERS: usize = 5;
+
+/// The quarter starting on `start` as people read it: "T1 2025" / "Q1 2025".
+pub fn quarter_label(locale: Locale, start: NaiveDate) -> String {
+    crate::period::Period::containing(crate::domain::Frequency::Quarterly, start).label(locale)
+}
+
 pub struct QuarterView {
+    /// The code ("2025-Q1"), for machines (`data-quarter`).
+    pub code: String,
     pub label: String,
+    /// Answered by fewer than `FEW_ANSWERS` people.
+    pub weak: bool,
     pub n: usize,
     pub nps: String,
     pub margin: String,
@@ -94,7 +108,9 @@ pub fn quarter_views(locale: Locale, quarters: &[QuarterNps]) -> Vec<QuarterView
         .iter()
         .map(|q| match &q.nps {
             Some(n) => QuarterView {
-                label: q.label.clone(),
+                code: q.label.clone(),
+                label: quarter_label(locale, q.start),
+                weak: n.n < FEW_ANSWERS,
                 n: n.n,
                 nps: format::number(locale, n.score, 0),
                 margin: format!("± {}", format::number(locale, n.margin_of_error, 0)),
@@ -103,7 +119,9 @@ pub fn quarter_views(locale: Locale, quarters: &[QuarterNps]) -> Vec<QuarterView
                 detractors: n.detractors,
             },
             None => QuarterView {
-                label: q.label.clone(),
+                code: q.label.clone(),
+                label: quarter_label(locale, q.start),
+                weak: false,
                 n: 0,
                 nps: "—".into(),
                 margin: String::new(),
@@ -115,9 +133,19 @@ pub fn quarter_views(locale: Locale, quarters: &[QuarterNps]) -> Vec<QuarterView
         .collect()
 }
 
+/// The NPS trend; quarters answered by fewer than `FEW_ANSWERS` people get the
+/// weak-evidence marker.
 pub fn nps_chart(locale: Locale, quarters: &[QuarterNps]) -> String {
-    let labels: Vec<String> = quarters.iter().map(|q| q.label.clone()).collect();
+    let labels: Vec<String> = quarters
+        .iter()
+        .map(|q| quarter_label(locale, q.start))
+        .collect();
     let values: Vec<Option<f64>> = quarters.iter().map(|q| q.nps.map(|n| n.score)).collect();
+    let weak: Vec<bool> = quarters
+        .iter()
+        .map(|q| q.nps.is_some_and(|n| n.n < FEW_ANSWERS))
+        .collect();
+    let note = locale.t("voc-few-answers");
     let fmt = move |v: f64| format::number(locale, v, 0);
     charts::line_chart(&LineChart {
         labelled_by: "nps-caption",
@@ -126,6 +154,9 @@ pub fn nps_chart(locale: Locale, quarters: &[QuarterNps]) -> String {
         targets: &[],
         forecast: &[],
         format: &fmt,
+        bounds: Some((-100.0, 100.0)),
+        weak: &weak,
+        weak_note: &note,
     })
 }
 
@@ -144,7 +175,13 @@ pub struct VocPage {
     pub query_string: String,
     pub themes: Vec<(String, String)>,
     pub contacts: Vec<(i64, String)>,
-    pub shown_limit: i64,
+    pub pager: Pager,
+    /// Links to the previous and next pages, filters kept.
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    /// "Page 2 of 18" and "Texts 21–40 of 346".
+    pub page_of: String,
+    pub shown: String,
     pub note: NoteKept,
     pub today: String,
 }
@@ -162,7 +199,12 @@ pub struct NoteKept {
     pub note_body: String,
 }
 
-const LIMIT: i64 = 200;
+/// The page of the verbatim list, beside the filters in the URL.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParam {
+    #[serde(default)]
+    pub page: String,
+}
 
 /// `GET /accounts/{id}/voc`
 pub async fn show(
@@ -172,6 +214,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(filters): Query<Filters>,
     Query(note): Query<NoteKept>,
+    Query(asked): Query<PageParam>,
 ) -> AppResult<Response> {
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
@@ -207,27 +250,57 @@ pub async fn show(
         .into_iter()
         .map(|r| verbatim_view(&ui, &themes, r))
         .collect();
-    let verbatims = query::verbatims(&state.db, &ids, &filters, today, LIMIT)
-        .await?
-        .into_iter()
-        .map(|r| verbatim_view(&ui, &themes, r))
-        .collect();
+    let total = query::count_verbatims(&state.db, &ids, &filters, today).await?;
+    let pager = Pager::new(&asked.page, total, paging::PER_PAGE);
+    let verbatims = query::verbatims(
+        &state.db,
+        &ids,
+        &filters,
+        today,
+        pager.per_page,
+        pager.offset(),
+    )
+    .await?
+    .into_iter()
+    .map(|r| verbatim_view(&ui, &themes, r))
+    .collect();
     let contacts: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM contacts WHERE account_id = $1 ORDER BY lower(name)")
             .bind(id)
             .fetch_all(&state.db)
             .await?;
+    let query_string = filters.query_string();
+    let href = |n: i64| format!("/accounts/{id}/voc?{query_string}&page={n}#verbatims-section");
+    let page_of = ui.locale.t_args(
+        "voc-page-of",
+        &[("page", pager.page.into()), ("pages", pager.pages.into())],
+    );
+    let shown = match pager.range() {
+        Some((first, last)) => ui.locale.t_args(
+            "voc-texts-range",
+            &[
+                ("first", first.into()),
+                ("last", last.into()),
+                ("total", pager.total.into()),
+            ],
+        ),
+        None => String::new(),
+    };
     let page = VocPage {
+        page_of,
+        shown,
+        prev_href: pager.prev().map(href),
+        next_href: pager.next().map(href),
+        pager,
         chart: nps_chart(ui.locale, &quarters),
         quarters: quarter_views(ui.locale, &quarters),
         totals: (p, pa, d, year_nps),
         flagged,
         verbatims,
-        query_string: filters.query_string(),
+        query_string,
         filters,
         themes,
         contacts,
-        shown_limit: LIMIT,
         note,
         today: today.to_string(),
         can_edit,
@@ -248,8 +321,15 @@ pub async fn csv(
     let account = accounts::find_visible(&state.db, &user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows =
-        query::verbatims(&state.db, &[id], &filters, Utc::now().date_naive(), 100_000).await?;
+    let rows = query::verbatims(
+        &state.db,
+        &[id],
+        &filters,
+        Utc::now().date_naive(),
+        100_000,
+        0,
+    )
+    .await?;
     write_csv(&ui, rows, &format!("voc-{}.csv", account.slug))
 }
 

@@ -107,18 +107,8 @@ const VERBATIM_SELECT: &str = "SELECT v.id, v.account_id, a.name AS account_name
      LEFT JOIN contacts c ON c.id = v.contact_id LEFT JOIN users u ON u.id = v.corrected_by \
      LEFT JOIN survey_responses r ON r.id = v.response_id LEFT JOIN feedback_notes n ON n.id = v.note_id";
 
-/// Verbatims of the given accounts matching the filters, newest first.
-pub async fn verbatims(
-    db: impl PgExecutor<'_>,
-    accounts: &[i64],
-    f: &Filters,
-    today: NaiveDate,
-    limit: i64,
-) -> sqlx::Result<Vec<VerbatimRow>> {
-    let contact = f.contact.parse::<i64>().ok();
-    let q = f.q.trim();
-    sqlx::query_as(&format!(
-        "{VERBATIM_SELECT} WHERE v.account_id = ANY($1) \
+/// The conditions of the verbatim filters ($1 accounts … $8 source).
+const VERBATIM_FILTERS: &str = "WHERE v.account_id = ANY($1) \
            AND ($2 = '' OR $2 = ANY(coalesce(v.themes_corrected, v.themes))) \
            AND ($3 = '' OR coalesce(v.label_corrected, v.label) = $3) \
            AND ($4::date IS NULL OR v.said_on >= $4) \
@@ -126,8 +116,22 @@ pub async fn verbatims(
            AND ($6 = '' OR (v.language = 'fr' AND v.search @@ websearch_to_tsquery('french', $6)) \
                         OR (v.language = 'en' AND v.search @@ websearch_to_tsquery('english', $6)) \
                         OR ($7::text IS NOT NULL AND v.search @@ to_tsquery('simple', $7))) \
-           AND ($8 = '' OR ($8 = 'survey' AND v.response_id IS NOT NULL) OR ($8 = 'note' AND v.note_id IS NOT NULL)) \
-         ORDER BY v.said_on DESC, v.id DESC LIMIT $9"
+           AND ($8 = '' OR ($8 = 'survey' AND v.response_id IS NOT NULL) OR ($8 = 'note' AND v.note_id IS NOT NULL))";
+
+/// Verbatims of the given accounts matching the filters, newest first: `limit`
+/// of them after skipping `offset`.
+pub async fn verbatims(
+    db: impl PgExecutor<'_>,
+    accounts: &[i64],
+    f: &Filters,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<VerbatimRow>> {
+    let contact = f.contact.parse::<i64>().ok();
+    let q = f.q.trim();
+    sqlx::query_as(&format!(
+        "{VERBATIM_SELECT} {VERBATIM_FILTERS} ORDER BY v.said_on DESC, v.id DESC LIMIT $9 OFFSET $10"
     ))
     .bind(accounts)
     .bind(&f.theme)
@@ -138,11 +142,37 @@ pub async fn verbatims(
     .bind(prefixes(q))
     .bind(&f.source)
     .bind(limit)
+    .bind(offset.max(0))
     .fetch_all(db)
     .await
 }
 
-/// The most negative verbatims of the accounts since a date.
+/// How many verbatims match the filters (all pages).
+pub async fn count_verbatims(
+    db: impl PgExecutor<'_>,
+    accounts: &[i64],
+    f: &Filters,
+    today: NaiveDate,
+) -> sqlx::Result<i64> {
+    let contact = f.contact.parse::<i64>().ok();
+    let q = f.q.trim();
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM voc_verbatims v {VERBATIM_FILTERS}"
+    ))
+    .bind(accounts)
+    .bind(&f.theme)
+    .bind(&f.sentiment)
+    .bind(f.since(today))
+    .bind(contact)
+    .bind(q)
+    .bind(prefixes(q))
+    .bind(&f.source)
+    .fetch_one(db)
+    .await
+}
+
+/// The most negative verbatims of the accounts since a date: read negative
+/// by the KAM, or by the analysis with a score below zero.
 pub async fn most_negative(
     db: impl PgExecutor<'_>,
     accounts: &[i64],
@@ -151,7 +181,8 @@ pub async fn most_negative(
 ) -> sqlx::Result<Vec<VerbatimRow>> {
     sqlx::query_as(&format!(
         "{VERBATIM_SELECT} WHERE v.account_id = ANY($1) AND v.said_on >= $2 \
-           AND coalesce(v.label_corrected, v.label) = 'negative' \
+           AND (v.label_corrected = 'negative' \
+                OR (v.label_corrected IS NULL AND v.label = 'negative' AND v.score < 0)) \
          ORDER BY CASE WHEN v.label_corrected IS NOT NULL THEN -1 ELSE v.score END, v.said_on DESC LIMIT $3"
     ))
     .bind(accounts)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
 use crate::error::AppError;
@@ -31,6 +32,8 @@ pub struct Ui {
     pub nav: Vec<NavItem>,
     /// Unread events for the notifications badge (KAMs and client users).
     pub unread: i64,
+    /// The organisation's time zone: every date-time is shown in it.
+    pub tz: Tz,
 }
 
 impl Ui {
@@ -50,6 +53,7 @@ impl Ui {
             here,
             nav,
             unread: 0,
+            tz: crate::timezone::DEFAULT,
         })
     }
 
@@ -85,7 +89,12 @@ impl Ui {
     }
 
     pub fn datetime(&self, t: &DateTime<Utc>) -> String {
-        format::datetime(self.locale, *t)
+        format::datetime(self.locale, *t, self.tz)
+    }
+
+    /// The day a timestamp falls on in the organisation's time zone.
+    pub fn date_of(&self, t: &DateTime<Utc>) -> String {
+        format::date(self.locale, t.with_timezone(&self.tz).date_naive())
     }
 
     pub fn role_name(&self, role: &Role) -> String {
@@ -107,6 +116,7 @@ impl FromRequestParts<AppState> for Ui {
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
         let mut ui = Ui::build(&ctx, parts.uri.path(), here).await?;
+        ui.tz = crate::timezone::current(&state.db).await?;
         if let Some(user) = &ctx.user {
             ui.unread = crate::feed::unread(&state.db, user).await?;
         }

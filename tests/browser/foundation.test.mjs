@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertPagesValid, checkPage } from './lib/check.mjs';
 import { startServer } from './lib/server.mjs';
 import {
   DEMO_PASSWORD,
@@ -85,6 +86,7 @@ describe('login lands each role on its home page', () => {
         );
         assert.equal(await page.locator('form.logout-form button[type="submit"]').count(), 1);
         assert.equal(await page.locator('a.skip-link[href="#main"]').count(), 1);
+        await checkPage(page);
       });
     });
   }
@@ -113,6 +115,7 @@ test('wrong password is refused with a message and keeps the email', { timeout: 
     assert.equal(pathOf(page), '/login');
     assert.equal(await page.locator('form#login-form input[name="email"]').inputValue(), email);
     assert.equal(await page.locator('form#login-form input[name="password"]').inputValue(), '');
+    await checkPage(page, '/login (refused)');
 
     // And we are not logged in.
     await page.goto('/accounts');
@@ -149,6 +152,7 @@ test('language switch applies to the page and is stored on the user', { timeout:
     assert.equal(pathOf(page), path);
     assert.equal(await htmlLang(page), 'en', 'still English after reload');
     assert.equal(await mainHeading(page), englishHeading);
+    await checkPage(page, `${path} (en)`);
   });
 
   // Stored on the user: a new session with a French browser still gets English.
@@ -220,6 +224,7 @@ describe('no console errors or CSP violations', () => {
       const response = await page.goto('/login', { waitUntil: 'networkidle' });
       assert.equal(response.status(), 200);
       await page.locator('form#login-form').waitFor({ state: 'visible' });
+      await checkPage(page);
       assert.deepEqual(problems, []);
     });
   });
@@ -237,4 +242,10 @@ describe('no console errors or CSP violations', () => {
       assert.deepEqual(problems, []);
     });
   });
+});
+
+// Every page kept by checkPage above, through the Nu HTML checker in one JVM.
+test('the Nu HTML checker finds no error on the pages visited', { timeout: 120_000 }, async () => {
+  const checked = await assertPagesValid();
+  assert.ok(checked > 0, 'no page was checked');
 });

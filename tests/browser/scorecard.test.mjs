@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertPagesValid, checkPage } from './lib/check.mjs';
 import { startServer } from './lib/server.mjs';
 import { DEMO_PASSWORD, launchBrowser, login, newContext, watchForErrors } from './lib/browser.mjs';
 
@@ -46,6 +47,7 @@ describe('scorecard', () => {
     assert.equal(await response.getAttribute('data-rag'), 'red', 'planted red in the demo');
     const urlBefore = page.url();
     const overallBefore = await page.locator('#overall [data-score]').getAttribute('data-score');
+    await checkPage(page);
 
     await response.locator('summary').click();
     await response.locator('input[name="value"]').fill('1');
@@ -61,6 +63,7 @@ describe('scorecard', () => {
     assert.match(await page.locator('#explanation').innerText(), /Délai moyen de réponse/);
     // Focus returns to the edited KPI for keyboard users.
     assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.kpiCode), 'response_time');
+    await checkPage(page, 'scorecard after an htmx edit');
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -77,6 +80,7 @@ describe('scorecard', () => {
     assert.match(await error.innerText(), /Saisissez un nombre/);
     assert.equal(await row(page, 'problem_resolution').locator('input[name="value"]').inputValue(), 'beaucoup');
     assert.equal(await row(page, 'problem_resolution').getAttribute('data-rag'), 'red', 'unchanged');
+    await checkPage(page, 'scorecard with a refused value (htmx)');
     // Chromium logs every 4xx answer as a resource error; the 422 is the point here.
     assert.deepEqual(problems.filter((p) => !p.includes('status of 422')), []);
     await context.close();
@@ -95,6 +99,13 @@ describe('scorecard', () => {
     ]);
     assert.equal(await row(page, 'problem_resolution').getAttribute('data-rag'), 'green');
     await page.locator('.flash--success').waitFor();
+    await checkPage(page, 'scorecard after a plain-form edit (no JavaScript)');
     await context.close();
   });
+});
+
+// Every page kept by checkPage above, through the Nu HTML checker in one JVM.
+test('the Nu HTML checker finds no error on the pages visited', { timeout: 120_000 }, async () => {
+  const checked = await assertPagesValid();
+  assert.ok(checked > 0, 'no page was checked');
 });

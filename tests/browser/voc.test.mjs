@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { assertPagesValid, checkPage } from './lib/check.mjs';
 import { startServer } from './lib/server.mjs';
 import { DEMO_PASSWORD, launchBrowser, login, newContext, watchForErrors } from './lib/browser.mjs';
 
@@ -36,20 +37,24 @@ describe('voice of the customer', () => {
     await kam.getByRole('link', { name: 'Lumière Retail' }).click();
     const accountUrl = new URL(kam.url());
     await kam.goto(new URL(`${accountUrl.pathname}/surveys`, baseUrl).href);
+    await checkPage(kam);
     await kam.locator('#to input[type=checkbox]').first().check();
     await kam.locator('#send-survey').click();
     const link = (await kam.locator('#survey-links code.survey-link').first().innerText()).trim();
     assert.match(link, /\/survey\/[0-9a-f]{64}$/);
+    await checkPage(kam, 'surveys page after sending');
 
     // The contact: no account, a phone-sized window, no JavaScript needed.
     const contactContext = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false });
     const contact = await contactContext.newPage();
     await contact.goto(link);
+    await checkPage(contact, '/survey/{token}');
     await contact.locator('input[name=q_nps][value="3"]').check();
     await contact.locator('input[name=q_satisfaction][value="2"]').check();
     await contact.locator('#q-reason').fill('Très déçus : les livraisons arrivent encore en retard et personne ne nous prévient.');
     await contact.locator('#survey-submit').click();
     await contact.locator('#survey-thanks').waitFor();
+    await checkPage(contact, 'survey thanks');
     await contactContext.close();
 
     // The KAM finds it, negative, with its delivery theme.
@@ -58,7 +63,18 @@ describe('voice of the customer', () => {
     await item.waitFor();
     assert.equal(await item.getAttribute('data-label'), 'negative');
     assert.equal(await item.locator('[data-theme="delivery"]').count(), 1);
+    await checkPage(kam, 'account VoC page, searched');
+    await kam.goto(new URL(`${accountUrl.pathname}/voc`, baseUrl).href);
+    await checkPage(kam);
+    await kam.goto(new URL('/voc', baseUrl).href);
+    await checkPage(kam);
     assert.deepEqual(kamProblems, []);
     await kamContext.close();
   });
+});
+
+// Every page kept by checkPage above, through the Nu HTML checker in one JVM.
+test('the Nu HTML checker finds no error on the pages visited', { timeout: 120_000 }, async () => {
+  const checked = await assertPagesValid();
+  assert.ok(checked > 0, 'no page was checked');
 });

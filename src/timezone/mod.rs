@@ -1,0 +1,139 @@
+//! The organisation's time zone: every date-time shown to people is converted to
+//! it (`Ui::datetime`); timestamps stay stored in UTC. Directors and admins set
+//! it on `/director/time-zone`; it is kept on the director settings row
+//! (migration 0013). Names come from the IANA database shipped by `chrono-tz`.
+
+use std::str::FromStr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::audit;
+use crate::auth::extract::DirectorUser;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::web::context::RequestCtx;
+use crate::web::layout::Ui;
+use crate::web::{flash, render, render_status, see_other};
+
+/// Until someone sets it: where Boussole's first users are.
+pub const DEFAULT: Tz = Tz::Europe__Paris;
+
+/// A zone name as typed ("Europe/Paris", "europe/paris", " UTC "), if the IANA
+/// database knows it.
+pub fn parse(name: &str) -> Option<Tz> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return None;
+    }
+    Tz::from_str(name).ok().or_else(|| {
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .copied()
+            .find(|tz| tz.name().eq_ignore_ascii_case(name))
+    })
+}
+
+/// The organisation's time zone (the default if the stored name is unknown to
+/// this build's database).
+pub async fn current(db: &sqlx::PgPool) -> sqlx::Result<Tz> {
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1")
+            .fetch_optional(db)
+            .await?;
+    Ok(name.as_deref().and_then(parse).unwrap_or(DEFAULT))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ZoneForm {
+    #[serde(default)]
+    pub time_zone: String,
+}
+
+#[derive(Template)]
+#[template(path = "timezone/page.html")]
+pub struct ZonePage {
+    pub ui: Ui,
+    pub value: String,
+    pub error: Option<String>,
+    /// Every zone name, for the input's suggestions.
+    pub zones: Vec<&'static str>,
+    /// Now, in the zone shown: the proof of the setting.
+    pub now: String,
+}
+
+fn page(ui: Ui, value: String, error: Option<String>) -> ZonePage {
+    let now = ui.datetime(&chrono::Utc::now());
+    ZonePage {
+        ui,
+        value,
+        error,
+        zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
+        now,
+    }
+}
+
+/// `GET /director/time-zone`
+pub async fn show(DirectorUser(_u): DirectorUser, ui: Ui) -> AppResult<Response> {
+    let value = ui.tz.name().to_owned();
+    render(&page(ui, value, None))
+}
+
+/// `POST /director/time-zone`: an unknown name is refused (422) with the input kept.
+pub async fn save(
+    State(state): State<AppState>,
+    DirectorUser(_u): DirectorUser,
+    ctx: RequestCtx,
+    ui: Ui,
+    Form(form): Form<ZoneForm>,
+) -> AppResult<Response> {
+    let Some(tz) = parse(&form.time_zone) else {
+        let error = ui.t("time-zone-unknown");
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(ui, form.time_zone, Some(error)),
+        );
+    };
+    let mut tx = state.db.begin().await?;
+    let before: String =
+        sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE director_settings SET time_zone = $1, updated_by = $2 WHERE id = 1")
+        .bind(tz.name())
+        .bind(ctx.user.as_ref().map(|u| u.id))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("director.time_zone_updated")
+            .on("director_settings", 1)
+            .before(serde_json::json!({ "time_zone": before }))
+            .after(serde_json::json!({ "time_zone": tz.name() })),
+    )
+    .await?;
+    tx.commit().await?;
+    flash::push(&ctx.session, flash::Kind::Success, "time-zone-saved").await?;
+    Ok(see_other("/director/time-zone"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_names_are_parsed_leniently_and_strictly() {
+        assert_eq!(parse("Europe/Paris"), Some(Tz::Europe__Paris));
+        assert_eq!(parse(" europe/london "), Some(Tz::Europe__London));
+        assert_eq!(parse("UTC"), Some(Tz::UTC));
+        assert_eq!(parse("Mars/Olympus_Mons"), None);
+        assert_eq!(parse(""), None);
+        assert_eq!(parse("Europe/Paris; DROP TABLE"), None);
+    }
+}
