@@ -50,7 +50,7 @@ fn concrete(pattern: &str, account: i64, kpi: i64, user: i64) -> String {
         .replace("{universe}", "marketing")
         .replace("{code}", "nps")
         .replace("{token}", &"a".repeat(64))
-        .replace(|c| c == '{' || c == '}', "")
+        .replace(['{', '}'], "")
 }
 
 fn assert_refused_in_words(r: &TestResponse, what: &str, words: &str) {
