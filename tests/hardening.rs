@@ -581,3 +581,66 @@ async fn a_contact_an_opportunity_and_a_meeting_note_sent_twice_are_created_once
     .await;
     assert_eq!(count(&app.db, "feedback_notes").await, before + 2);
 }
+
+#[tokio::test]
+async fn a_survey_answer_sent_twice_counts_once_and_both_get_the_thanks() {
+    let app = TestApp::with_demo().await;
+    let account = id_of(
+        &app,
+        "SELECT id FROM accounts WHERE slug = 'lumiere-retail'",
+    )
+    .await;
+    let mut kam = app.other_browser();
+    kam.login(ALICE).await;
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/contacts"),
+            &[
+                ("name", "Margaux Leroy"),
+                ("title", "Responsable logistique"),
+                ("function", "supply_chain"),
+                ("email", "margaux.leroy@lumiere-retail.example"),
+                ("influence", "influencer"),
+                ("attitude", "neutral"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let contact = id_of(
+        &app,
+        "SELECT id FROM contacts WHERE email = 'margaux.leroy@lumiere-retail.example'",
+    )
+    .await;
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/surveys"),
+            &[
+                ("title", "Enquête"),
+                ("days", "30"),
+                ("to", &format!("c{contact}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text("main"));
+    let link = r.text("#survey-links code");
+    let path = format!("/survey/{}", link.split("/survey/").nth(1).unwrap());
+
+    let mut contact = app.other_browser();
+    let form = contact.get(&path).await;
+    let token = once(&form, "form.survey");
+    let before = count(&app.db, "survey_responses").await;
+    let fields = [
+        ("q_nps", "9"),
+        ("q_satisfaction", "4"),
+        ("q_reason", "Très bon suivi des commandes."),
+        ("_once", token.as_str()),
+    ];
+    let first = contact.post_form(&path, &fields).await;
+    let second = contact.post_form(&path, &fields).await;
+    for r in [&first, &second] {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text("main"));
+        assert_eq!(r.count("#survey-thanks"), 1);
+    }
+    assert_eq!(count(&app.db, "survey_responses").await, before + 1);
+}

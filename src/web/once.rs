@@ -75,6 +75,32 @@ pub async fn claim(
     Ok(Claim::Seen { outcome })
 }
 
+/// True when `token` was already used by `user_id` for a submit that led to
+/// `outcome`: for forms whose target is gone after the first submit (a survey link
+/// is closed once answered), so the second submit can still get the first's page.
+pub async fn was_sent(
+    db: &sqlx::PgPool,
+    token: Option<&str>,
+    user_id: Option<i64>,
+    outcome: &str,
+) -> sqlx::Result<bool> {
+    let Some(token) = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+    else {
+        return Ok(false);
+    };
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM form_submissions \
+                        WHERE token_hash = $1 AND user_id IS NOT DISTINCT FROM $2 AND outcome = $3)",
+    )
+    .bind(hash(token))
+    .bind(user_id)
+    .bind(outcome)
+    .fetch_one(db)
+    .await
+}
+
 /// The answer to a second submit: the first one's page, with "already saved".
 pub async fn already_saved(
     session: &tower_sessions::Session,
