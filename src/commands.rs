@@ -75,6 +75,12 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
         }
     };
     let addr = listener.local_addr()?;
+    if !config.can_build_links() {
+        tracing::warn!(
+            "no public URL: survey and invitation links will not be sent until \
+             --public-url (BOUSSOLE_PUBLIC_URL) is set"
+        );
+    }
     let state = crate::AppState::new(database.pool.clone(), config);
 
     // Expired sessions are deleted in the background, hourly.

@@ -23,6 +23,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub mail_url: Option<String>,
     pub mail_from: String,
+    /// Without `public_url`, may survey and invitation links be built from the
+    /// request's Host header? Only in the demo (and tests): in production a forged
+    /// Host would put an attacker's address in the links sent to clients.
+    pub links_from_host: bool,
 }
 
 impl Config {
@@ -57,6 +61,7 @@ impl Config {
             data_dir: common.data_dir.clone(),
             mail_url: serve.mail_url.clone(),
             mail_from: serve.mail_from.clone(),
+            links_from_host: serve.demo,
         })
     }
 
@@ -72,7 +77,14 @@ impl Config {
             data_dir: PathBuf::from("./data"),
             mail_url: None,
             mail_from: "Boussole <no-reply@boussole.invalid>".into(),
+            links_from_host: true,
         }
+    }
+
+    /// Survey and invitation links can be built: a public URL is set, or the demo
+    /// may use the Host header.
+    pub fn can_build_links(&self) -> bool {
+        self.public_url.is_some() || self.links_from_host
     }
 
     /// HSTS only makes sense when the site is really served over https.

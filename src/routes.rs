@@ -14,7 +14,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::state::AppState;
-use crate::web::{context, csrf, errors, security, static_files};
+use crate::web::{context, csrf, errors, input, security, static_files};
 use crate::{
     accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, opportunities,
     portal, portfolio, scorecard, selection, sharing, timezone, users, value, values, voc,
@@ -176,6 +176,7 @@ pub fn app(state: AppState) -> Router {
             post(evaluation::client_evaluate),
         )
         .route("/portal/kpis/{kpi_id}/values", post(portal::enter_value))
+        .route("/portal/validate", post(portal::validate::validate))
         .route(
             "/accounts/{id}/kpis/{kpi_id}/evaluate",
             post(evaluation::supplier_evaluate),
@@ -199,6 +200,10 @@ pub fn app(state: AppState) -> Router {
         .route("/evaluations", get(evaluation::queue::page))
         .route("/evaluations.csv", get(evaluation::queue::csv))
         .route("/accounts/{id}/as-client", get(portal::preview))
+        .route(
+            "/accounts/{id}/as-client/scorecard.csv",
+            get(portal::preview_csv),
+        )
         // Opportunities and business reviews (read by the director's capabilities)
         .route(
             "/accounts/{id}/opportunities",
@@ -273,6 +278,7 @@ pub fn app(state: AppState) -> Router {
     // Layers wrap what is above them: the last added runs first.
     let pages = pages
         .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(axum::middleware::from_fn(input::refuse_control_characters))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
@@ -280,7 +286,8 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(from_fn_with_state(state.clone(), errors::render))
         .layer(from_fn_with_state(state.clone(), context::middleware))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(security::no_store());
 
     let mut app = pages.merge(bare).layer(
         TraceLayer::new_for_http().make_span_with(|req: &Request| {

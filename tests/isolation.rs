@@ -339,9 +339,15 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/portal/kpis/{kpi_id}", Rule::PortalKpi),
     ("GET", "/portal/kpis/{kpi_id}/history.csv", Rule::PortalKpi),
     ("GET", "/accounts/{id}/as-client", Rule::Visible),
+    (
+        "GET",
+        "/accounts/{id}/as-client/scorecard.csv",
+        Rule::Visible,
+    ),
     // Mutual evaluation of shared values
     ("POST", "/portal/kpis/{kpi_id}/evaluate", Rule::PortalKpi),
     ("POST", "/portal/kpis/{kpi_id}/values", Rule::PortalEntry),
+    ("POST", "/portal/validate", Rule::Area(Area::Portal)),
     (
         "POST",
         "/accounts/{id}/kpis/{kpi_id}/evaluate",

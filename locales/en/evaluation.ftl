@@ -40,3 +40,21 @@ evaluation-queue-awaiting = Awaiting the client's validation
 evaluation-queue-empty = Nothing here.
 evaluation-since = Since
 evaluation-validated-share = Validated by the client:
+
+## Portal: the client's next step (validating several values at once)
+portal-awaiting-summary = { $count ->
+    [one] 1 value awaits your validation
+   *[other] { $count } values await your validation
+}
+portal-awaiting-title = Values awaiting your validation
+portal-awaiting-intro = Tick the values you agree with, then validate them in one go. To contest a value, open its page.
+portal-awaiting-choose = Validate
+portal-awaiting-details = details
+portal-awaiting-submit = Validate the ticked values
+portal-validate-none = Tick at least one value to validate.
+portal-validate-too-many = Too many values at once: validate at most 500.
+portal-validate-stale = Some of these values no longer await your validation (validated, contested or replaced in the meantime). Nothing was recorded; check the list and try again.
+portal-validated-count = { $count ->
+    [one] 1 value validated. Your supplier can see it.
+   *[other] { $count } values validated. Your supplier can see it.
+}

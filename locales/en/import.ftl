@@ -80,3 +80,6 @@ import-out-of-range = Out of range for this KPI’s unit: between { $min } and {
 import-not-whole = This KPI counts things: a whole number is expected.
 import-comment-too-long = Comment too long: { $length } characters, { $max } at most.
 import-duplicate = Same account, KPI and period as row { $first }.
+
+## Input hardening
+import-control-characters = This cell contains invisible control characters (such as a NUL byte or a text-direction override); remove them.

@@ -164,3 +164,8 @@ date-invalid = Enter a date like 2026-11-23.
 
 ## Pages (issue 10): the scrolling box around a table, named apart from its section
 region-table = table
+
+## Input hardening (control characters, public URL)
+error-control-characters = What you sent contains invisible control characters (such as a NUL byte or a text-direction override) that Boussole does not accept. Remove them — retyping the text usually does — and send it again.
+links-need-public-url = Links cannot be sent yet: the site's public address is not configured. Ask the administrator to set --public-url (BOUSSOLE_PUBLIC_URL); until then no survey or invitation link is created.
+form-already-sent = This form had already been sent: it was saved once, not twice.

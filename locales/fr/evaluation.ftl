@@ -40,3 +40,21 @@ evaluation-queue-awaiting = En attente de validation du client
 evaluation-queue-empty = Rien ici.
 evaluation-since = Depuis
 evaluation-validated-share = Validé par le client :
+
+## Portail : la prochaine étape du client (valider plusieurs valeurs d'un coup)
+portal-awaiting-summary = { $count ->
+    [one] 1 valeur attend votre validation
+   *[other] { $count } valeurs attendent votre validation
+}
+portal-awaiting-title = Valeurs en attente de votre validation
+portal-awaiting-intro = Cochez les valeurs avec lesquelles vous êtes d'accord, puis validez-les d'un coup. Pour contester une valeur, ouvrez sa page.
+portal-awaiting-choose = Valider
+portal-awaiting-details = détails
+portal-awaiting-submit = Valider les valeurs cochées
+portal-validate-none = Cochez au moins une valeur à valider.
+portal-validate-too-many = Trop de valeurs d'un coup : validez-en au plus 500.
+portal-validate-stale = Certaines de ces valeurs n'attendent plus votre validation (validées, contestées ou remplacées entre-temps). Rien n'a été enregistré ; vérifiez la liste et recommencez.
+portal-validated-count = { $count ->
+    [one] 1 valeur validée. Votre fournisseur la voit.
+   *[other] { $count } valeurs validées. Votre fournisseur les voit.
+}

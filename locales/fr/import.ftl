@@ -86,3 +86,6 @@ import-out-of-range = Hors des limites de l’unité de cet indicateur : entre {
 import-not-whole = Cet indicateur compte des éléments : un nombre entier est attendu.
 import-comment-too-long = Commentaire trop long : { $length } caractères, { $max } au plus.
 import-duplicate = Même compte, indicateur et période qu’à la ligne { $first }.
+
+## Durcissement des saisies
+import-control-characters = Cette cellule contient des caractères de contrôle invisibles (un octet NUL ou un forçage du sens d’écriture, par exemple) ; retirez-les.

@@ -81,6 +81,16 @@ pub async fn login(
     if email.is_empty() || form.password.is_empty() {
         return again(ui, StatusCode::UNPROCESSABLE_ENTITY, "login-missing-fields");
     }
+    // Control characters: refused here rather than by the input middleware, so that
+    // the attempt is counted (under the e-mail made safe to store) like a failure.
+    let bad_input = [&form.email, &form.password, &form.next]
+        .into_iter()
+        .any(|s| crate::web::input::has_forbidden(s));
+    let email = if bad_input {
+        crate::web::input::visible(&email)
+    } else {
+        email
+    };
 
     let actor = audit::Actor {
         user_id: None,
@@ -96,6 +106,22 @@ pub async fn login(
         return Ok(response);
     }
 
+    if bad_input {
+        let mut tx = state.db.begin().await?;
+        throttle::record(&mut *tx, &email, ctx.ip, false).await?;
+        audit::record(&mut *tx, &actor, audit::Entry::new("auth.login_failed")).await?;
+        tx.commit().await?;
+        let ui_email = crate::web::input::visible(&form.email);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &LoginPage {
+                error: Some(ui.t(crate::web::input::MESSAGE_KEY)),
+                ui,
+                email: ui_email,
+                next: String::new(),
+            },
+        );
+    }
     let found = users::find_for_login(&state.db, &email).await?;
     let (user, hash) = match found {
         Some((u, h)) if u.active => (Some(u), h),

@@ -161,12 +161,22 @@ pub struct EvaluateForm {
     body: String,
     #[serde(default)]
     proposed_value: String,
+    /// The one-use token of the rendered form (see `web::once`).
+    #[serde(default, rename = "_once")]
+    once: String,
 }
 
 struct Target {
     account: Account,
     kpi: AccountKpi,
     period: NaiveDate,
+}
+
+/// What became of a submit.
+enum Done {
+    Recorded,
+    /// The same rendered form was already sent: nothing new, back to its outcome.
+    AlreadySent(String),
 }
 
 /// Records one step of the conversation, in one transaction with its audit row.
@@ -177,7 +187,8 @@ async fn act(
     t: &Target,
     side: Side,
     form: &EvaluateForm,
-) -> AppResult<Result<(), &'static str>> {
+    back: &str,
+) -> AppResult<Result<Done, &'static str>> {
     let Some(action) = Action::parse(&form.action) else {
         return Ok(Err("evaluation-not-allowed"));
     };
@@ -193,6 +204,11 @@ async fn act(
         },
     };
     let mut tx = state.db.begin().await?;
+    if let crate::web::once::Claim::Seen { outcome } =
+        crate::web::once::claim(&mut tx, &form.once, Some(user.id), back).await?
+    {
+        return Ok(Ok(Done::AlreadySent(outcome)));
+    }
     let current: Option<(i64, Status)> = sqlx::query_as(
         "SELECT id, validation FROM kpi_values WHERE account_kpi_id = $1 AND period = $2 FOR UPDATE",
     )
@@ -300,7 +316,7 @@ async fn act(
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(Done::Recorded))
 }
 
 fn ui_comment(body: &str) -> String {
@@ -340,14 +356,9 @@ pub async fn client_evaluate(
         kpi,
         period,
     };
-    let done = act(&state, &ctx, &user, &target, Side::Client, &form).await?;
-    finish(
-        &ctx,
-        &ui,
-        done,
-        &format!("/portal/kpis/{kpi_id}?period={}#evaluation", form.period),
-    )
-    .await
+    let back = format!("/portal/kpis/{kpi_id}?period={}#evaluation", form.period);
+    let done = act(&state, &ctx, &user, &target, Side::Client, &form, &back).await?;
+    finish(&ctx, &ui, done, &back).await
 }
 
 /// `POST /accounts/{id}/kpis/{kpi_id}/evaluate`: the supplier's side.
@@ -377,27 +388,27 @@ pub async fn supplier_evaluate(
         kpi,
         period,
     };
-    let done = act(&state, &ctx, &user, &target, Side::Supplier, &form).await?;
-    finish(
-        &ctx,
-        &ui,
-        done,
-        &format!(
-            "/accounts/{id}/kpis/{kpi_id}?period={}#evaluation",
-            form.period
-        ),
-    )
-    .await
+    let back = format!(
+        "/accounts/{id}/kpis/{kpi_id}?period={}#evaluation",
+        form.period
+    );
+    let done = act(&state, &ctx, &user, &target, Side::Supplier, &form, &back).await?;
+    finish(&ctx, &ui, done, &back).await
 }
 
 async fn finish(
     ctx: &RequestCtx,
     ui: &Ui,
-    done: Result<(), &'static str>,
+    done: Result<Done, &'static str>,
     back: &str,
 ) -> AppResult<Response> {
     match done {
-        Ok(()) => flash::push(&ctx.session, flash::Kind::Success, "evaluation-recorded").await?,
+        Ok(Done::AlreadySent(outcome)) => {
+            return crate::web::once::already_saved(&ctx.session, &outcome).await;
+        }
+        Ok(Done::Recorded) => {
+            flash::push(&ctx.session, flash::Kind::Success, "evaluation-recorded").await?
+        }
         Err(key) => flash::push_text(&ctx.session, flash::Kind::Error, &ui.t(key)).await?,
     }
     Ok(see_other(back))

@@ -55,6 +55,9 @@ pub struct OpportunityForm {
     pub outcome: String,
     #[serde(default)]
     pub innovation: String,
+    /// The one-use token of the rendered form (see `web::once`).
+    #[serde(default, rename = "_once")]
+    pub once: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -229,6 +232,12 @@ pub async fn create(
         }
     };
     let mut tx = state.db.begin().await?;
+    let back = format!("/accounts/{id}/opportunities");
+    if let crate::web::once::Claim::Seen { outcome } =
+        crate::web::once::claim(&mut tx, &form.once, Some(user.id), &back).await?
+    {
+        return crate::web::once::already_saved(&ctx.session, &outcome).await;
+    }
     let oid: i64 = sqlx::query_scalar(
         "INSERT INTO opportunities (account_id, name, value, opened_on, closed_on, outcome, innovation) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

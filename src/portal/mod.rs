@@ -3,6 +3,8 @@
 //! from the URL, and every query is limited in SQL to shared KPIs (see
 //! `kpis::shared_for_account`), so there is nothing to guess and nothing to leak.
 
+pub mod validate;
+
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -35,6 +37,16 @@ async fn own_account(state: &AppState, user: &User) -> AppResult<Account> {
         .ok_or(AppError::NotFound)
 }
 
+/// What the client ticked and why it was refused, when the page is shown again.
+#[derive(Default)]
+/// Also carries the rows' arrangement (`?sort=`, `?only=`), to keep
+/// `show_with` under clippy's argument limit.
+struct Refusal<'a> {
+    checked: &'a [i64],
+    error: Option<String>,
+    arrangement: Arrangement,
+}
+
 async fn show(
     state: &AppState,
     ui: Ui,
@@ -43,8 +55,42 @@ async fn show(
     preview: bool,
     arrangement: Arrangement,
 ) -> AppResult<Response> {
+    show_with(
+        state,
+        ui,
+        account,
+        month,
+        preview,
+        Refusal {
+            arrangement,
+            ..Refusal::default()
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn show_with(
+    state: &AppState,
+    ui: Ui,
+    account: Account,
+    month: Period,
+    preview: bool,
+    refusal: Refusal<'_>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let team = team::members(&state.db, account.id).await?;
     let id = account.id;
+    let next_step = validate::next_step(
+        &state.db,
+        &ui,
+        id,
+        account.stage,
+        preview,
+        refusal.checked,
+        refusal.error,
+    )
+    .await?;
     let loaded = scorecard::load_shared(&state.db, account, scorecard::as_of(month)).await?;
     let board = Board::build(&loaded, month);
     let mut page = scorecard::page::build(ui, &board, false, None);
@@ -56,9 +102,39 @@ async fn show(
         page.base = "/portal".into();
         page.kpi_base = "/portal".into();
     }
-    page.portal = Some(PortalInfo { team, preview });
-    page.arrange(arrangement);
-    render_status(StatusCode::OK, &page)
+    page.portal = Some(PortalInfo {
+        team,
+        preview,
+        next_step,
+    });
+    page.arrange(refusal.arrangement);
+    render_status(status, &page)
+}
+
+/// The portal shown again with 422 after a refused "validate these values".
+async fn refused(
+    state: &AppState,
+    ui: Ui,
+    account: Account,
+    checked: &[i64],
+    key: &str,
+) -> AppResult<Response> {
+    let error = Some(ui.t(key));
+    let month = crate::scorecard::current_month();
+    show_with(
+        state,
+        ui,
+        account,
+        month,
+        false,
+        Refusal {
+            checked,
+            error,
+            arrangement: Arrangement::default(),
+        },
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub async fn page(
@@ -262,6 +338,23 @@ pub async fn csv(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<CsvResponse> {
     let account = own_account(&state, &user).await?;
+    let month = month_from(&q)?;
+    let loaded = scorecard::load_shared(&state.db, account, scorecard::as_of(month)).await?;
+    scorecard::csv::write(&ui, &Board::build(&loaded, month))
+}
+
+/// `/accounts/{id}/as-client/scorecard.csv`: the preview's CSV link gives exactly
+/// what the client's own CSV gives.
+pub async fn preview_csv(
+    State(state): State<AppState>,
+    AccountsUser(user): AccountsUser,
+    ui: Ui,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<CsvResponse> {
+    let account = accounts::find_visible(&state.db, &user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
     let loaded = scorecard::load_shared(&state.db, account, scorecard::as_of(month)).await?;
     scorecard::csv::write(&ui, &Board::build(&loaded, month))

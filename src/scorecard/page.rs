@@ -150,6 +150,8 @@ pub struct PortalInfo {
     pub team: Vec<crate::accounts::team::Member>,
     /// A KAM looking at what the client sees.
     pub preview: bool,
+    /// The values awaiting the client's validation (portal only).
+    pub next_step: crate::portal::validate::NextStep,
 }
 
 #[derive(Template)]

@@ -71,6 +71,8 @@ pub struct ClientsPage {
     pub mailed_to: Option<String>,
     /// A mail server is configured but refused the message.
     pub mail_failed: bool,
+    /// Production without a public URL: no invitation link can be sent.
+    pub links_blocked: bool,
 }
 
 async fn page(state: &AppState, ui: Ui, account: Account) -> AppResult<ClientsPage> {
@@ -90,6 +92,7 @@ async fn page(state: &AppState, ui: Ui, account: Account) -> AppResult<ClientsPa
     .fetch_all(&state.db)
     .await?;
     Ok(ClientsPage {
+        links_blocked: !state.config.can_build_links(),
         ui,
         account,
         clients,
@@ -122,17 +125,20 @@ pub struct InviteForm {
     name: String,
 }
 
-/// The site's address for links: the configured public URL, else the Host asked for.
-pub fn site(state: &AppState, headers: &HeaderMap) -> String {
+/// The site's address for links: the configured public URL, else (demo and tests
+/// only) the Host asked for; `None` in production without a public URL, where a
+/// forged Host header would end up in the links sent to clients.
+pub fn site(state: &AppState, headers: &HeaderMap) -> Option<String> {
     match &state.config.public_url {
-        Some(u) => u.as_str().trim_end_matches('/').to_owned(),
-        None => {
+        Some(u) => Some(u.as_str().trim_end_matches('/').to_owned()),
+        None if state.config.links_from_host => {
             let host = headers
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("localhost");
-            format!("http://{host}")
+            Some(format!("http://{host}"))
         }
+        None => None,
     }
 }
 
@@ -157,6 +163,8 @@ pub async fn invite(
         Some(("name", "field-required"))
     } else if users::find_by_email(&state.db, &email).await?.is_some() {
         Some(("email", "email-taken"))
+    } else if site(&state, &headers).is_none() {
+        Some(("email", "links-need-public-url"))
     } else {
         None
     };
@@ -192,7 +200,10 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
-    let link = format!("{}/invitation/{token}", site(&state, &headers));
+    let link = format!(
+        "{}/invitation/{token}",
+        site(&state, &headers).unwrap_or_default()
+    );
     let mailed = match &state.mailer {
         Some(mailer) => {
             let body = ui.locale.t_args(

@@ -333,6 +333,21 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
             value: String::new(),
             comment: String::new(),
         };
+        // A cell with control characters never reaches a query (PostgreSQL refuses
+        // NUL): the row is set aside with the first such cell named.
+        if let Some((column, cell)) = columns
+            .iter()
+            .zip(&cells)
+            .find(|(_, cell)| crate::web::input::has_forbidden(cell))
+        {
+            problems.push(Problem {
+                line,
+                column: *column,
+                kind: ProblemKind::ControlCharacters,
+                raw: cut(&crate::web::input::visible(cell)),
+            });
+            continue;
+        }
         for (column, cell) in columns.iter().zip(&cells) {
             let slot = match column {
                 Some(Column::Account) => &mut row.account,
@@ -497,6 +512,8 @@ pub enum ProblemKind {
     Duplicate {
         first_line: usize,
     },
+    /// NUL, another control character or a text-direction override.
+    ControlCharacters,
 }
 
 impl Problem {
@@ -554,6 +571,7 @@ impl Problem {
                     ),
                 ],
             ),
+            ProblemKind::ControlCharacters => locale.t("import-control-characters"),
             ProblemKind::Duplicate { first_line } => locale.t_args(
                 "import-duplicate",
                 &[("first", FluentValue::from(*first_line))],

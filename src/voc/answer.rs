@@ -272,14 +272,20 @@ pub async fn public_answer(
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     throttled(&state, &ctx).await?;
+    let action = format!("/survey/{token}");
     let Some(link) = link_by_token(&state, &token).await? else {
+        // The same form sent again after its answer was saved: the same thanks.
+        let once = form.get(crate::web::once::FIELD).map(String::as_str);
+        if crate::web::once::was_sent(&state.db, once, None, &action).await? {
+            return thanks_page(ui, String::new(), action);
+        }
         failed_lookup(&state, &ctx).await?;
         return invalid_page(ui);
     };
     if ctx.user.is_none() {
         ui.locale = locale_of(&link.language);
     }
-    answer(&state, &ctx, ui, link, format!("/survey/{token}"), form).await
+    answer(&state, &ctx, ui, link, action, form).await
 }
 
 /// Checks and stores an answer for an open link; 422 with the input kept.
@@ -317,6 +323,12 @@ async fn answer(
         }
     };
     let mut tx = state.db.begin().await?;
+    let once = form.get(crate::web::once::FIELD).map(String::as_str);
+    if let crate::web::once::Claim::Seen { .. } =
+        crate::web::once::claim(&mut tx, once.unwrap_or_default(), link.user_id, &action).await?
+    {
+        return thanks_page(ui, link.account_name, action);
+    }
     // The link is taken inside the transaction: two submissions cannot both count.
     let taken = sqlx::query(
         "UPDATE survey_links SET answered_at = now() WHERE id = $1 AND answered_at IS NULL AND expires_at > now()",
@@ -364,9 +376,13 @@ async fn answer(
     .await?;
     store::refresh_scorecard(&mut tx, link.account_id, today, &ctx.actor()).await?;
     tx.commit().await?;
+    thanks_page(ui, link.account_name, action)
+}
+
+fn thanks_page(ui: Ui, account_name: String, action: String) -> AppResult<Response> {
     let page = SurveyPage {
         thanks: true,
-        ..SurveyPage::form(ui, link.account_name, action, Vec::new())
+        ..SurveyPage::form(ui, account_name, action, Vec::new())
     };
     render_status(StatusCode::OK, &page)
 }
@@ -407,7 +423,17 @@ pub async fn portal_answer(
     Path(link_id): Path<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    let link = own_link(&state, user.id, link_id).await?;
+    let action = format!("/portal/surveys/{link_id}");
+    let once = form.get(crate::web::once::FIELD).map(String::as_str);
+    let link = match own_link(&state, user.id, link_id).await {
+        Ok(link) => link,
+        Err(AppError::NotFound)
+            if crate::web::once::was_sent(&state.db, once, Some(user.id), &action).await? =>
+        {
+            return crate::web::once::already_saved(&ctx.session, "/portal/voc").await;
+        }
+        Err(e) => return Err(e),
+    };
     let r = answer(
         &state,
         &ctx,

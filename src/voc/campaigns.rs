@@ -60,6 +60,8 @@ pub struct CampaignsPage {
     pub chosen: Vec<String>,
     pub errors: Vec<(&'static str, String)>,
     pub created: Vec<CreatedLink>,
+    /// Production without a public URL: no survey link can be sent.
+    pub links_blocked: bool,
 }
 
 async fn page(
@@ -119,6 +121,7 @@ async fn page(
         crate::voc::page::quarter_label(ui.locale, Utc::now().date_naive())
     );
     Ok(CampaignsPage {
+        links_blocked: !state.config.can_build_links(),
         ui,
         account,
         can_edit,
@@ -188,6 +191,10 @@ pub async fn send(
     if chosen.is_empty() {
         errors.push(("to", "survey-choose-people"));
     }
+    let site = site(&state, &headers);
+    if site.is_none() {
+        errors.push(("to", "links-need-public-url"));
+    }
     let base = page(&state, ui, account, true).await?;
     // Only people of this account: a forged key finds nobody and is refused.
     let known: HashMap<&str, &Invitee> =
@@ -204,7 +211,7 @@ pub async fn send(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let days = days.unwrap_or(30);
-    let site = site(&state, &headers);
+    let site = site.unwrap_or_default();
     let mut tx = state.db.begin().await?;
     let campaign: i64 = sqlx::query_scalar(
         "INSERT INTO survey_campaigns (account_id, title, sent_by, closes_at) \

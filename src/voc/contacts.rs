@@ -133,6 +133,9 @@ pub struct ContactForm {
     pub last_met_on: String,
     #[serde(default)]
     pub language: String,
+    /// The one-use token of the rendered form (see `web::once`).
+    #[serde(default, rename = "_once")]
+    pub once: String,
 }
 
 impl ContactForm {
@@ -147,6 +150,7 @@ impl ContactForm {
             counterpart_id: c.counterpart_id.map(|i| i.to_string()).unwrap_or_default(),
             last_met_on: c.last_met_on.map(|d| d.to_string()).unwrap_or_default(),
             language: c.language.clone(),
+            once: String::new(),
         }
     }
 }
@@ -415,6 +419,17 @@ async fn save(
         }
     };
     let mut tx = state.db.begin().await?;
+    if contact_id.is_none()
+        && let crate::web::once::Claim::Seen { outcome } = crate::web::once::claim(
+            &mut tx,
+            &form.once,
+            Some(user.id),
+            &format!("/accounts/{id}/contacts"),
+        )
+        .await?
+    {
+        return crate::web::once::already_saved(&ctx.session, &outcome).await;
+    }
     let before: Option<serde_json::Value> = match contact_id {
         Some(cid) => Some(
             sqlx::query_scalar(

@@ -5,6 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,7 @@ use crate::state::AppState;
 use crate::web::context::RequestCtx;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
-use crate::web::{flash, render, see_other};
+use crate::web::{flash, see_other};
 
 pub const LABELS: &[&str] = &["negative", "neutral", "positive"];
 pub const CHANNELS: &[&str] = &["meeting", "call", "visit", "email", "event", "other"];
@@ -186,17 +187,15 @@ pub struct VocPage {
     pub today: String,
 }
 
-/// A refused note, back in the form (carried in the URL of the redirect).
-#[derive(Debug, Default, Deserialize)]
+/// A refused note, back in the form of the page shown again with 422 (never in a
+/// URL: the client's words stay out of `Location` headers and access logs).
+#[derive(Debug, Default)]
 pub struct NoteKept {
-    #[serde(default)]
     pub note_contact: String,
-    #[serde(default)]
     pub note_date: String,
-    #[serde(default)]
     pub note_channel: String,
-    #[serde(default)]
     pub note_body: String,
+    pub error: Option<String>,
 }
 
 /// The page of the verbatim list, beside the filters in the URL.
@@ -213,13 +212,34 @@ pub async fn show(
     ui: Ui,
     Path(id): Path<i64>,
     Query(filters): Query<Filters>,
-    Query(note): Query<NoteKept>,
     Query(asked): Query<PageParam>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
+    page(
+        &state,
+        &user,
+        ui,
+        id,
+        (filters, asked),
+        NoteKept::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The account's VoC page; `note` carries a refused note back into its form.
+async fn page(
+    state: &AppState,
+    user: &crate::users::User,
+    ui: Ui,
+    id: i64,
+    (filters, asked): (Filters, PageParam),
+    note: NoteKept,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let account = accounts::find_visible(&state.db, user, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let can_edit = accounts::can_edit(&user, &account);
+    let can_edit = accounts::can_edit(user, &account);
     let today = Utc::now().date_naive();
     let ids = [id];
     let quarters = query::nps_by_quarter(&state.db, &ids, today, QUARTERS).await?;
@@ -307,7 +327,7 @@ pub async fn show(
         account,
         ui,
     };
-    render(&page)
+    crate::web::render_status(status, &page)
 }
 
 /// `GET /accounts/{id}/voc.csv`: the filtered verbatims.
@@ -388,6 +408,9 @@ pub struct NoteForm {
     channel: String,
     #[serde(default)]
     body: String,
+    /// The one-use token of the rendered form (see `web::once`).
+    #[serde(default, rename = "_once")]
+    once: String,
 }
 
 /// `POST /accounts/{id}/feedback`: what the client said in a meeting or a call.
@@ -395,6 +418,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     AccountsUser(user): AccountsUser,
     ctx: RequestCtx,
+    ui: Ui,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<NoteForm>,
 ) -> AppResult<Response> {
@@ -417,17 +441,23 @@ pub async fn add_note(
         None
     };
     if let Some(key) = problem {
-        // The note is kept in the session-less way people expect: the flash says
-        // why, and the form is shown again filled (query string) below.
-        flash::push(&ctx.session, flash::Kind::Error, key).await?;
-        let kept = serde_urlencoded::to_string([
-            ("note_contact", form.contact_id.as_str()),
-            ("note_date", form.said_on.as_str()),
-            ("note_channel", form.channel.as_str()),
-            ("note_body", form.body.as_str()),
-        ])
-        .unwrap_or_default();
-        return Ok(see_other(&format!("/accounts/{id}/voc?{kept}#note-form")));
+        let note = NoteKept {
+            error: Some(ui.t(key)),
+            note_contact: form.contact_id,
+            note_date: form.said_on,
+            note_channel: form.channel,
+            note_body: form.body,
+        };
+        return page(
+            &state,
+            &user,
+            ui,
+            id,
+            (Filters::default(), PageParam::default()),
+            note,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let said_on = said_on.unwrap_or(today);
     let contact: Option<i64> = match form.contact_id.parse::<i64>() {
@@ -441,6 +471,11 @@ pub async fn add_note(
         Err(_) => None,
     };
     let mut tx = state.db.begin().await?;
+    if let crate::web::once::Claim::Seen { outcome } =
+        crate::web::once::claim(&mut tx, &form.once, Some(user.id), &back).await?
+    {
+        return crate::web::once::already_saved(&ctx.session, &outcome).await;
+    }
     let note: i64 = sqlx::query_scalar(
         "INSERT INTO feedback_notes (account_id, contact_id, said_on, channel, recorded_by) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",

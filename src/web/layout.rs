@@ -61,6 +61,11 @@ impl Ui {
         self.locale.t(key)
     }
 
+    /// A one-use token for a form that creates something (see `web::once`).
+    pub fn form_token(&self) -> String {
+        crate::web::once::new_token()
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.code()
     }

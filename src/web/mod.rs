@@ -6,7 +6,9 @@ pub mod csrf;
 pub mod csv;
 pub mod errors;
 pub mod flash;
+pub mod input;
 pub mod layout;
+pub mod once;
 pub mod security;
 pub mod static_files;
 

@@ -44,3 +44,10 @@ pub fn layers(https: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     }
     layers
 }
+
+/// `Cache-Control: no-store` on every page response (signed-in pages, their CSVs,
+/// redirects and error pages): a shared or back-button cache must never keep an
+/// account's figures. Static files keep their own caching (they are not pages).
+pub fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+}
