@@ -57,6 +57,17 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a backup of the database (pg_dump, custom format) to FILE.
+    Backup {
+        /// Where to write the backup (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Restore a backup made by `backup` into the configured database, which must be
+    /// new or empty (set DATABASE_URL to a new database name, or use a new data directory).
+    Restore {
+        /// The backup file to restore.
+        file: PathBuf,
+    },
     /// Voice of the customer tools (no database needed).
     #[command(subcommand)]
     Voc(VocCommand),
@@ -113,6 +124,18 @@ pub struct ServeArgs {
     /// Without it, invitation and survey links are shown to pass on by hand.
     #[arg(long, env = "BOUSSOLE_MAIL_URL", value_name = "URL")]
     pub mail_url: Option<String>,
+    /// On SIGTERM/SIGINT, keep serving for this many seconds while /readyz answers 503
+    /// (so load balancers stop sending), then finish in-flight requests and exit.
+    #[arg(long, env = "BOUSSOLE_SHUTDOWN_GRACE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_grace_seconds: u64,
+    /// Serve Prometheus metrics at /metrics on this separate address (no token; keep it
+    /// private, e.g. 127.0.0.1:9100).
+    #[arg(long, env = "BOUSSOLE_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Serve Prometheus metrics at /metrics on the main address to requests bearing
+    /// `Authorization: Bearer <token>` (at least 16 characters).
+    #[arg(long, env = "BOUSSOLE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,

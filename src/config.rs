@@ -23,6 +23,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub mail_url: Option<String>,
     pub mail_from: String,
+    /// Bearer token for `/metrics` on the main address (None: not served there).
+    pub metrics_token: Option<String>,
+    /// A listen address of its own for `/metrics`, without token.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -39,6 +43,12 @@ impl Config {
             return Err(
                 "BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into(),
             );
+        }
+        if let Some(token) = &serve.metrics_token
+            && !token.is_empty()
+            && token.len() < 16
+        {
+            return Err("BOUSSOLE_METRICS_TOKEN must be at least 16 characters".into());
         }
         if let Some(url) = &serve.mail_url {
             crate::mail::Mailer::from_url(url, &serve.mail_from)?;
@@ -57,6 +67,8 @@ impl Config {
             data_dir: common.data_dir.clone(),
             mail_url: serve.mail_url.clone(),
             mail_from: serve.mail_from.clone(),
+            metrics_token: serve.metrics_token.clone().filter(|t| !t.is_empty()),
+            metrics_listen: serve.metrics_listen,
         })
     }
 
@@ -72,6 +84,8 @@ impl Config {
             data_dir: PathBuf::from("./data"),
             mail_url: None,
             mail_from: "Boussole <no-reply@boussole.invalid>".into(),
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod kpis;
 pub mod mail;
+pub mod metrics;
 pub mod opportunities;
 pub mod period;
 pub mod portal;

@@ -161,3 +161,7 @@ teamfunction-legal = Legal
 teamfunction-management = Management
 accounts-new-button = New account
 date-invalid = Enter a date like 2026-11-23.
+
+## Operations: database outage (ops)
+error-db-unavailable = The database is not answering at the moment. Please try again in a few seconds.
+error-retry = Try again

@@ -161,3 +161,7 @@ teamfunction-legal = Juridique
 teamfunction-management = Direction
 accounts-new-button = Nouveau compte
 date-invalid = Saisissez une date comme 2026-11-23.
+
+## Operations: database outage (ops)
+error-db-unavailable = La base de données ne répond pas pour le moment. Réessayez dans quelques secondes.
+error-retry = Réessayer

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod flash;
 pub mod layout;
 pub mod security;
+pub mod session_store;
 pub mod static_files;
 
 use askama::Template;
