@@ -62,6 +62,10 @@ pub enum Command {
         /// Where to write the backup (replaced if it exists).
         file: PathBuf,
     },
+    /// Drive a RUNNING server on this machine with concurrent clients signed in as the
+    /// demo users (mixed reads and writes), then check in the database that every
+    /// acknowledged write is there exactly once.
+    Load(LoadArgs),
     /// Restore a backup made by `backup` into the configured database, which must be
     /// new or empty (set DATABASE_URL to a new database name, or use a new data directory).
     Restore {
@@ -143,6 +147,25 @@ pub struct ServeArgs {
         default_value = "Boussole <no-reply@boussole.invalid>"
     )]
     pub mail_from: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// The running server (loopback only), e.g. http://127.0.0.1:3000.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: url::Url,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub clients: u16,
+    /// How long to run, in seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub seconds: u64,
+    /// At most this many requests per client, whatever the time.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_requests: usize,
+    /// The demo users' password.
+    #[arg(long, env = "BOUSSOLE_LOAD_PASSWORD", default_value = crate::demo::PASSWORD, hide_env_values = true)]
+    pub password: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -62,6 +62,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backup written to {shown} ({bytes} bytes)");
             Ok(())
         }
+        Command::Load(args) => {
+            // The server's database, to check the writes: migrated, not created.
+            let (opts, cluster) =
+                db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
+            let pool = db::pool(opts, 4).await?;
+            let plan = crate::load::Plan {
+                url: args.url,
+                clients: usize::from(args.clients),
+                duration: Duration::from_secs(args.seconds),
+                max_requests_per_client: args.max_requests,
+                password: args.password,
+            };
+            let result = crate::load::run(plan, pool.clone()).await;
+            pool.close().await;
+            stop_if_owned(cluster).await;
+            result
+        }
         Command::Restore { file } => {
             let (opts, cluster) =
                 db::server_options(common.database_url.as_deref(), &common.data_dir).await?;

@@ -25,6 +25,7 @@ pub mod health;
 pub mod i18n;
 pub mod inbox;
 pub mod kpis;
+pub mod load;
 pub mod mail;
 pub mod metrics;
 pub mod opportunities;

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use boussole::config::Config;
 use boussole::i18n::Locale;
 use boussole::{AppState, db};
+use chrono::Datelike;
 use common::{TestApp, build};
 use sqlx::postgres::PgConnectOptions;
 
@@ -573,4 +574,97 @@ async fn without_a_metrics_token_the_main_address_has_no_metrics() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_edits_of_one_value_one_wins_the_others_get_409_with_their_input() {
+    let (pool, opts) = common::fresh_database().await;
+    boussole::demo::load(&pool).await.unwrap();
+    let account = build::account(&pool, "ops-race", KAM).await;
+    let kpi = build::kpi(&pool, account, build::Kpi::default()).await;
+    let period = chrono::Utc::now().date_naive().with_day0(0).unwrap();
+    build::value(&pool, kpi, period, 10.0).await;
+    let history_before = common::count(&pool, "kpi_value_history").await;
+    // The same pool size as `serve`: 50 requests at once queue for 20 connections.
+    let served = db::pool(opts, 20).await.unwrap();
+    let addr = serve(served).await;
+    let base = format!("http://{addr}");
+    let browser = client();
+    sign_in(&browser, &base, KAM).await;
+    let form = browser
+        .get(format!("{base}/accounts/{account}/kpis/{kpi}/value"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&form);
+    let month = period.format("%Y-%m").to_string();
+
+    // Fifty tabs loaded version 1 and save at once, each its own number.
+    let url = format!("{base}/accounts/{account}/kpis/{kpi}/values");
+    let tries = (0..50).map(|i| {
+        let (browser, url, csrf, month) =
+            (browser.clone(), url.clone(), csrf.clone(), month.clone());
+        tokio::spawn(async move {
+            let value = (20 + i).to_string();
+            let r = browser
+                .post(&url)
+                .form(&[
+                    ("period", month.as_str()),
+                    ("value", value.as_str()),
+                    ("version", "1"),
+                    ("_csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (value, status, r.text().await.unwrap())
+        })
+    });
+    let mut results = Vec::new();
+    for t in tries.collect::<Vec<_>>() {
+        results.push(t.await.unwrap());
+    }
+    let winners: Vec<&String> = results
+        .iter()
+        .filter(|(_, s, _)| *s == 303)
+        .map(|(v, _, _)| v)
+        .collect();
+    let statuses: std::collections::BTreeMap<u16, usize> =
+        results.iter().fold(Default::default(), |mut m, (_, s, _)| {
+            *m.entry(*s).or_default() += 1;
+            m
+        });
+    println!("50 concurrent edits of version 1: {statuses:?}");
+    assert_eq!(winners.len(), 1, "{statuses:?}");
+    for (value, status, html) in &results {
+        if *status == 303 {
+            continue;
+        }
+        assert_eq!(*status, 409, "{html}");
+        let doc = scraper::Html::parse_document(html);
+        let input = scraper::Selector::parse("input[name=value]").unwrap();
+        let kept = doc
+            .select(&input)
+            .next()
+            .and_then(|e| e.value().attr("value"));
+        assert_eq!(kept, Some(value.as_str()), "their input is kept");
+    }
+    let (stored, version): (f64, i32) = sqlx::query_as(
+        "SELECT value::float8, version FROM kpi_values WHERE account_kpi_id = $1 AND period = $2",
+    )
+    .bind(kpi)
+    .bind(period)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.to_string(), *winners[0]);
+    assert_eq!(version, 2);
+    assert_eq!(
+        common::count(&pool, "kpi_value_history").await,
+        history_before + 1
+    );
 }
