@@ -49,7 +49,7 @@ impl Kind {
             Kind::Portfolio => "portfolio read",
             Kind::Portal => "portal read",
             Kind::ValueEntry => "value entry",
-            Kind::ClientEvaluation => "client validate/contest/comment",
+            Kind::ClientEvaluation => "client evaluation (+ its page)",
         }
     }
 
@@ -202,7 +202,7 @@ async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
         let kpis: Vec<(i64, String)> = sqlx::query_as(
             "SELECT k.id, to_char(v.period, 'YYYY-MM') FROM account_kpis k
              JOIN kpi_values v ON v.account_kpi_id = k.id
-             WHERE k.account_id = $1 AND k.frequency = 'monthly'
+             WHERE k.account_id = $1 AND k.frequency = 'monthly' AND k.visibility <> 'internal'
                AND v.period = date_trunc('month', now() - interval '1 month')::date
              ORDER BY k.id",
         )
@@ -413,12 +413,32 @@ async fn drive(
             }
         };
         let started = Instant::now();
-        let result = request.send().await;
+        let result = match request.send().await {
+            // A refused evaluation step is answered like a recorded one (303), with an
+            // error message on the page it leads to: read that page, as the user does.
+            Ok(r) if kind == Kind::ClientEvaluation && r.status() == 303 => {
+                let to = r
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or("/portal")
+                    .to_owned();
+                match client.http.get(format!("{base}{to}")).send().await {
+                    Ok(page) => match page.text().await {
+                        Ok(html) if html.contains("flash--error") => Ok(422),
+                        Ok(_) => Ok(303),
+                        Err(e) => Err(e),
+                    },
+                    Err(e) => Err(e),
+                }
+            }
+            Ok(r) => Ok(r.status().as_u16()),
+            Err(e) => Err(e),
+        };
         let took = started.elapsed();
         let mut t = tally.lock().unwrap();
         match result {
-            Ok(r) => {
-                let status = r.status().as_u16();
+            Ok(status) => {
                 t.record(kind, status, took);
                 if matches!(kind, Kind::ValueEntry | Kind::ClientEvaluation) {
                     if status == 303 {
