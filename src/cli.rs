@@ -57,6 +57,21 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a backup of the database (pg_dump, custom format) to FILE.
+    Backup {
+        /// Where to write the backup (replaced if it exists).
+        file: PathBuf,
+    },
+    /// Drive a RUNNING server on this machine with concurrent clients signed in as the
+    /// demo users (mixed reads and writes), then check in the database that every
+    /// acknowledged write is there exactly once.
+    Load(LoadArgs),
+    /// Restore a backup made by `backup` into the configured database, which must be
+    /// new or empty (set DATABASE_URL to a new database name, or use a new data directory).
+    Restore {
+        /// The backup file to restore.
+        file: PathBuf,
+    },
     /// Voice of the customer tools (no database needed).
     #[command(subcommand)]
     Voc(VocCommand),
@@ -113,6 +128,18 @@ pub struct ServeArgs {
     /// Without it, invitation and survey links are shown to pass on by hand.
     #[arg(long, env = "BOUSSOLE_MAIL_URL", value_name = "URL")]
     pub mail_url: Option<String>,
+    /// On SIGTERM/SIGINT, keep serving for this many seconds while /readyz answers 503
+    /// (so load balancers stop sending), then finish in-flight requests and exit.
+    #[arg(long, env = "BOUSSOLE_SHUTDOWN_GRACE_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_grace_seconds: u64,
+    /// Serve Prometheus metrics at /metrics on this separate address (no token; keep it
+    /// private, e.g. 127.0.0.1:9100).
+    #[arg(long, env = "BOUSSOLE_METRICS_LISTEN", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Serve Prometheus metrics at /metrics on the main address to requests bearing
+    /// `Authorization: Bearer <token>` (at least 16 characters).
+    #[arg(long, env = "BOUSSOLE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,
@@ -120,6 +147,25 @@ pub struct ServeArgs {
         default_value = "Boussole <no-reply@boussole.invalid>"
     )]
     pub mail_from: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// The running server (loopback only), e.g. http://127.0.0.1:3000.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: url::Url,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub clients: u16,
+    /// How long to run, in seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub seconds: u64,
+    /// At most this many requests per client, whatever the time.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_requests: usize,
+    /// The demo users' password.
+    #[arg(long, env = "BOUSSOLE_LOAD_PASSWORD", default_value = crate::demo::PASSWORD, hide_env_values = true)]
+    pub password: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! What each subcommand does. `main.rs` parses; this wires.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use tower_sessions::ExpiredDeletion;
@@ -47,6 +48,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Voc(cmd) => crate::voc::cli::run(cmd),
+        Command::Backup { file } => {
+            let (opts, cluster) =
+                db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
+            let target = db::backup::Target::new(opts, common.database_url.as_deref());
+            let shown = file.display().to_string();
+            let result = tokio::task::spawn_blocking(move || db::backup::backup(&target, &file))
+                .await
+                .map_err(anyhow::Error::from)
+                .and_then(|r| r);
+            stop_if_owned(cluster).await;
+            let bytes = result?;
+            println!("backup written to {shown} ({bytes} bytes)");
+            Ok(())
+        }
+        Command::Load(args) => {
+            // The server's database, to check the writes: migrated, not created.
+            let (opts, cluster) =
+                db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
+            let pool = db::pool(opts, 4).await?;
+            let plan = crate::load::Plan {
+                url: args.url,
+                clients: usize::from(args.clients),
+                duration: Duration::from_secs(args.seconds),
+                max_requests_per_client: args.max_requests,
+                password: args.password,
+            };
+            let result = crate::load::run(plan, pool.clone()).await;
+            pool.close().await;
+            stop_if_owned(cluster).await;
+            result
+        }
+        Command::Restore { file } => {
+            let (opts, cluster) =
+                db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
+            let target = db::backup::Target::new(opts, common.database_url.as_deref());
+            let result = db::backup::restore(&target, &file).await;
+            stop_if_owned(cluster).await;
+            result?;
+            println!(
+                "{} restored into database {}",
+                file.display(),
+                target.database()
+            );
+            Ok(())
+        }
         Command::User(cmd) => {
             let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
             let result = user_command(&database.pool, cmd).await;
@@ -83,11 +129,30 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     }
     let state = crate::AppState::new(database.pool.clone(), config);
 
-    // Expired sessions are deleted in the background, hourly.
-    let sweeper = tokio::spawn(
-        tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone())
-            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
-    );
+    // Expired sessions are deleted in the background, hourly. The store's own loop
+    // ends at its first error, so a database outage would stop it for good: loop here.
+    let store = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
+    let sweeper = tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "expired sessions not deleted this hour");
+            }
+        }
+    });
+
+    let metrics_server = match state.config.metrics_listen {
+        Some(at) => {
+            let l = tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} (BOUSSOLE_METRICS_LISTEN)"))?;
+            println!("metrics on http://{}/metrics", l.local_addr()?);
+            let router = crate::metrics::router(state.clone());
+            Some(tokio::spawn(async move { axum::serve(l, router).await }))
+        }
+        None => None,
+    };
 
     println!("Boussole listening on http://{addr}");
     if args.demo {
@@ -97,15 +162,36 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
         listener,
         crate::app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(drain(Duration::from_secs(args.shutdown_grace_seconds)))
     .await;
     sweeper.abort();
+    if let Some(m) = metrics_server {
+        m.abort();
+    }
     tracing::info!("shutting down");
     database.shutdown().await;
     served.context("server error")
 }
 
-/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
+/// Resolves when the server should stop accepting connections: on SIGINT/SIGTERM,
+/// `/readyz` turns 503 at once, and requests are still served for the grace period
+/// so that a load balancer notices and sends new requests elsewhere; then axum stops
+/// accepting and lets in-flight requests finish. A second signal skips the wait.
+async fn drain(grace: Duration) {
+    shutdown_signal().await;
+    crate::health::start_draining();
+    tracing::info!(
+        grace_seconds = grace.as_secs(),
+        "stop requested: /readyz now answers 503; serving until the grace period ends"
+    );
+    tokio::select! {
+        _ = tokio::time::sleep(grace) => {},
+        _ = shutdown_signal() => tracing::info!("second stop signal: not waiting any longer"),
+    }
+    tracing::info!("no longer accepting connections; finishing in-flight requests");
+}
+
+/// SIGINT or SIGTERM.
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -121,6 +207,17 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// Stops the private cluster if this command started it.
+async fn stop_if_owned(cluster: Option<db::embedded::Cluster>) {
+    if let Some(c) = cluster.filter(|c| c.owned()) {
+        match tokio::task::spawn_blocking(move || c.stop()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "embedded PostgreSQL did not stop cleanly"),
+            Err(e) => tracing::error!(error = %e, "embedded PostgreSQL stop task failed"),
+        }
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Config {
     /// request's Host header? Only in the demo (and tests): in production a forged
     /// Host would put an attacker's address in the links sent to clients.
     pub links_from_host: bool,
+    /// Bearer token for `/metrics` on the main address (None: not served there).
+    pub metrics_token: Option<String>,
+    /// A listen address of its own for `/metrics`, without token.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -43,6 +47,12 @@ impl Config {
             return Err(
                 "BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into(),
             );
+        }
+        if let Some(token) = &serve.metrics_token
+            && !token.is_empty()
+            && token.len() < 16
+        {
+            return Err("BOUSSOLE_METRICS_TOKEN must be at least 16 characters".into());
         }
         if let Some(url) = &serve.mail_url {
             crate::mail::Mailer::from_url(url, &serve.mail_from)?;
@@ -62,6 +72,8 @@ impl Config {
             mail_url: serve.mail_url.clone(),
             mail_from: serve.mail_from.clone(),
             links_from_host: serve.demo,
+            metrics_token: serve.metrics_token.clone().filter(|t| !t.is_empty()),
+            metrics_listen: serve.metrics_listen,
         })
     }
 
@@ -78,6 +90,8 @@ impl Config {
             mail_url: None,
             mail_from: "Boussole <no-reply@boussole.invalid>".into(),
             links_from_host: true,
+            metrics_token: None,
+            metrics_listen: None,
         }
     }
 

@@ -24,6 +24,10 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("too many requests (retry after {retry_after}s)")]
     TooManyRequests { retry_after: u64 },
+    /// The database does not answer (outage, restart, pool exhausted): 503 with
+    /// Retry-After, so clients and load balancers come back instead of giving up.
+    #[error("database unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -43,6 +47,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -55,6 +60,7 @@ impl AppError {
             AppError::Unauthorized => "error-unauthorized",
             AppError::Unprocessable(key) | AppError::Conflict(key) => key,
             AppError::TooManyRequests { .. } => "error-too-many-requests",
+            AppError::Unavailable => "error-db-unavailable",
             AppError::Internal(_) => "error-internal",
         }
     }
@@ -68,6 +74,10 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            e if crate::db::is_unavailable(&e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -81,27 +91,71 @@ impl From<askama::Error> for AppError {
 
 impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> Self {
-        AppError::Internal(e.into())
+        use tower_sessions::session::Error as E;
+        use tower_sessions::session_store::Error as S;
+        match e {
+            // The store is PostgreSQL: a backend failure is the database not answering
+            // (decode/encode failures stay internal errors).
+            E::Store(S::Backend(msg)) => {
+                tracing::warn!(error = %msg, "session store unavailable");
+                AppError::Unavailable
+            }
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
+        // A database error that reached here through anyhow is still an outage, not a bug.
+        let this = match self {
+            AppError::Internal(e) if db_unavailable(&e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            other => other,
+        };
+        if let AppError::Internal(e) = &this {
             // Logged inside the request's span, so the route and user are attached.
             tracing::error!(error = ?e, "internal error");
         }
-        let mut response = self.status().into_response();
-        if let AppError::TooManyRequests { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+        let mut response = this.status().into_response();
+        match this {
+            AppError::TooManyRequests { retry_after } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+            }
+            AppError::Unavailable => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            }
+            _ => {}
         }
         response.extensions_mut().insert(ErrorMarker {
-            message_key: self.message_key(),
+            message_key: this.message_key(),
         });
         response
     }
+}
+
+/// What a client should wait before retrying during a database outage: PostgreSQL
+/// restarts in seconds, and the pool reconnects on the next request.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
+fn db_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(crate::db::is_unavailable)
+            || matches!(
+                cause.downcast_ref::<tower_sessions::session::Error>(),
+                Some(tower_sessions::session::Error::Store(
+                    tower_sessions::session_store::Error::Backend(_)
+                ))
+            )
+    })
 }
 
 pub type AppResult<T> = Result<T, AppError>;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -14,13 +14,19 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::state::AppState;
-use crate::web::{context, csrf, errors, input, security, static_files};
+use crate::web::{context, csrf, errors, input, security, session_store, static_files};
 use crate::{
-    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, opportunities,
-    portal, portfolio, scorecard, selection, sharing, timezone, users, value, values, voc,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, metrics,
+    opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value, values,
+    voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
+
+/// Sessions live in PostgreSQL; a failed save never replaces a handler's answer.
+fn errors_store(state: &AppState) -> session_store::ForgivingStore {
+    session_store::ForgivingStore(PostgresStore::new(state.db.clone()))
+}
 
 pub fn app(state: AppState) -> Router {
     // Pages: behind sessions, the request context, error pages and CSRF.
@@ -263,9 +269,10 @@ pub fn app(state: AppState) -> Router {
     let bare = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::scrape_with_token))
         .route("/static/{*path}", get(static_files::serve));
 
-    let session_store = PostgresStore::new(state.db.clone());
+    let session_store = errors_store(&state);
     let sessions = SessionManagerLayer::new(session_store)
         .with_name(SESSION_COOKIE)
         .with_secure(state.config.secure_cookies)
@@ -287,9 +294,10 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), errors::render))
         .layer(from_fn_with_state(state.clone(), context::middleware))
         .layer(sessions)
-        .layer(security::no_store());
+        .layer(security::no_store())
+        .layer(from_fn(errors::dress_bare));
 
-    let mut app = pages.merge(bare).layer(
+    let mut app = pages.merge(bare).layer(from_fn(metrics::track)).layer(
         TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req
                 .extensions()

@@ -169,3 +169,6 @@ region-table = table
 error-control-characters = What you sent contains invisible control characters (such as a NUL byte or a text-direction override) that Boussole does not accept. Remove them — retyping the text usually does — and send it again.
 links-need-public-url = Links cannot be sent yet: the site's public address is not configured. Ask the administrator to set --public-url (BOUSSOLE_PUBLIC_URL); until then no survey or invitation link is created.
 form-already-sent = This form had already been sent: it was saved once, not twice.
+## Operations: database outage (ops)
+error-db-unavailable = The database is not answering at the moment. Please try again in a few seconds.
+error-retry = Try again

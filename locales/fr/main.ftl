@@ -169,3 +169,6 @@ region-table = tableau
 error-control-characters = Ce que vous avez envoyé contient des caractères de contrôle invisibles (un octet NUL ou un forçage du sens d’écriture, par exemple) que Boussole n’accepte pas. Retirez-les — retaper le texte suffit en général — puis envoyez-le à nouveau.
 links-need-public-url = Impossible d’envoyer des liens pour l’instant : l’adresse publique du site n’est pas configurée. Demandez à l’administrateur de renseigner --public-url (BOUSSOLE_PUBLIC_URL) ; d’ici là, aucun lien d’enquête ni d’invitation n’est créé.
 form-already-sent = Ce formulaire avait déjà été envoyé : il a été enregistré une fois, pas deux.
+## Operations: database outage (ops)
+error-db-unavailable = La base de données ne répond pas pour le moment. Réessayez dans quelques secondes.
+error-retry = Réessayer

@@ -45,7 +45,11 @@ pub async fn check(
     .fetch_one(db)
     .await?;
     let now = Utc::now();
-    Ok(retry_after(by_email, now).max(retry_after(by_ip, now)))
+    let wait = retry_after(by_email, now).max(retry_after(by_ip, now));
+    if wait.is_some() {
+        metrics::counter!(crate::metrics::LOGIN_THROTTLED).increment(1);
+    }
+    Ok(wait)
 }
 
 pub async fn record(
@@ -54,6 +58,8 @@ pub async fn record(
     ip: Option<IpAddr>,
     succeeded: bool,
 ) -> sqlx::Result<()> {
+    let outcome = if succeeded { "success" } else { "failure" };
+    metrics::counter!(crate::metrics::LOGIN_ATTEMPTS, "outcome" => outcome).increment(1);
     sqlx::query("INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)")
         .bind(email)
         .bind(ip.map(ipnetwork::IpNetwork::from))

@@ -2,6 +2,7 @@
 //! PostgreSQL cluster under the data directory. Either way, migrations are applied
 //! before anything else touches it.
 
+pub mod backup;
 pub mod embedded;
 
 use std::path::Path;
@@ -101,10 +102,17 @@ pub async fn connect_maintenance(opts: &PgConnectOptions) -> anyhow::Result<PgCo
     Ok(conn)
 }
 
+/// How long a request waits for a database connection before it is answered 503.
+/// During an outage every request waits this long (each connection attempt fails at
+/// once and the pool retries until this deadline), so it is what keeps an outage
+/// from freezing the site: short enough to answer within a second, long enough that
+/// a busy pool (queries take milliseconds) does not turn load into errors.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(800);
+
 pub async fn pool(opts: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(max)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(
             opts.log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500)),
         )
@@ -130,6 +138,25 @@ pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result
     let pool = pool(opts, 20).await?;
     migrate(&pool).await?;
     Ok(Database { pool, cluster })
+}
+
+/// Whether an error means "the database is not answering" (a 503 for the user, to
+/// retry in a moment) rather than a bug (a 500): no connection to be had, a broken
+/// connection, or the server shutting down or starting up.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d.code().is_some_and(|code| {
+            // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect
+            // now (starting up); 53300: too many connections.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
 }
 
 pub fn quote_ident(name: &str) -> String {

@@ -172,6 +172,85 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+#[derive(Template)]
+#[template(path = "errors/bare.html")]
+struct BarePage {
+    lang: &'static str,
+    status: u16,
+    title: String,
+    message: String,
+    code_label: String,
+    retry_label: String,
+    here: String,
+}
+
+/// The outermost layer of the pages: an error answered before the request context
+/// existed (the session could not be loaded because the database is down) or after
+/// it (the session layer's own failures) has no body yet. Dress it in a page in the
+/// language the browser asks for (or JSON), so that no error ever goes out empty;
+/// a 503 always says when to come back.
+pub async fn dress_bare(req: Request, next: Next) -> Response {
+    let json = wants_json(req.headers(), req.uri().path());
+    let locale = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::i18n::Locale::from_accept_language)
+        .unwrap_or_default();
+    let here = req
+        .uri()
+        .path_and_query()
+        .filter(|_| req.method() == axum::http::Method::GET)
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let key = response
+        .extensions()
+        .get::<ErrorMarker>()
+        .map(|m| m.message_key)
+        .unwrap_or(default_key(status));
+    let mut keep = keep_headers(response.headers());
+    if status == StatusCode::SERVICE_UNAVAILABLE && !keep.contains_key(header::RETRY_AFTER) {
+        keep.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::error::RETRY_AFTER_SECONDS),
+        );
+    }
+    let mut out = if json {
+        let body =
+            serde_json::json!({ "error": { "status": status.as_u16(), "message": locale.t(key) } });
+        (status, Json(body)).into_response()
+    } else {
+        let title = if locale.has(&format!("error-title-{}", status.as_u16())) {
+            locale.t(&format!("error-title-{}", status.as_u16()))
+        } else {
+            locale.t("error-title-generic")
+        };
+        let page = BarePage {
+            lang: locale.code(),
+            status: status.as_u16(),
+            title,
+            message: locale.t(key),
+            code_label: locale.t("error-code"),
+            retry_label: locale.t("error-retry"),
+            here,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, locale.t(key)).into_response(),
+        }
+    };
+    out.headers_mut().extend(keep);
+    out
+}
+
 /// Used by the panic-catching layer: a plain 500 that `render` then dresses.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a handler panicked");

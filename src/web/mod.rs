@@ -10,6 +10,7 @@ pub mod input;
 pub mod layout;
 pub mod once;
 pub mod security;
+pub mod session_store;
 pub mod static_files;
 
 use askama::Template;
