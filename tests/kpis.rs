@@ -701,8 +701,10 @@ async fn stored_weights(app: &TestApp, account: i64) -> Vec<(String, f64)> {
     .unwrap()
 }
 
-/// Financial scores 90 (90 against 100), relationship 50 (50 against 100); the
-/// other universes have no KPI.
+/// Financial: 90 against 100 is 90 % attainment, at the default amber threshold
+/// (amber from 90 %, green from 100 %): score 70. Relationship: 50 against 100,
+/// red: score 70 × 50/90 = 38.89. The other universes have no KPI. Scores are
+/// shown rounded down.
 #[tokio::test]
 async fn universe_weights_add_up_to_100_and_change_the_balanced_score() {
     let (mut app, account) = setup("en").await;
@@ -733,8 +735,8 @@ async fn universe_weights_add_up_to_100_and_change_the_balanced_score() {
     let url = format!("/accounts/{account}/weights");
     let overall = |p: &TestResponse| p.attr("#overall [data-score]", "data-score");
 
-    // Equal weights: (90 + 50) / 2 = 70.
-    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("70"));
+    // Equal weights: (70 + 38.89) / 2 = 54.44.
+    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("54"));
     let page = app.get(&url).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     for u in [
@@ -752,12 +754,12 @@ async fn universe_weights_add_up_to_100_and_change_the_balanced_score() {
     }
     assert!(page.text("#weights-hint").contains("left out"));
 
-    // 30/20/10/10/30: (30×90 + 10×50) / 40 = 80.
+    // 30/20/10/10/30: (30×70 + 10×38.89) / 40 = 62.22.
     let r = app
         .post_form(&url, &weights("30", "20", "10", "10", "30"))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("80"));
+    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("62"));
     let saved = stored_weights(&app, account).await;
     assert_eq!(saved.len(), 5);
     assert_eq!(saved[4], ("financial".to_owned(), 30.0));
@@ -787,12 +789,12 @@ async fn universe_weights_add_up_to_100_and_change_the_balanced_score() {
     assert_eq!(stored_weights(&app, account).await, saved);
     assert_eq!(audit_count(&app, "universe_weights.updated").await, 1);
 
-    // French decimals; a universe at 0 is left out: financial only → 90.
+    // French decimals; a universe at 0 is left out: financial only → 70.
     let r = app
         .post_form(&url, &weights("12,5", "17,5", "0", "20", "50"))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("90"));
+    assert_eq!(overall(&app.get(&board_url).await).as_deref(), Some("70"));
     assert_eq!(stored_weights(&app, account).await[0].1, 12.5);
     let audit: (serde_json::Value, serde_json::Value) = sqlx::query_as(
         "SELECT before, after FROM audit_log WHERE action = 'universe_weights.updated' ORDER BY id DESC LIMIT 1",

@@ -108,18 +108,27 @@ impl Figures {
 /// A contest answered later than this is "waiting too long".
 pub const CONTEST_WAIT_DAYS: i32 = 14;
 
-/// Each KPI with its two latest values on or before the as-of date (one row per
-/// value, at most two; none: one row with NULLs). At most one period of any
-/// frequency starts between the end of last month and today, so the latest value
-/// as of last month's end is always among those two: one index probe per KPI.
+/// Each KPI (one row) with its latest value on or before the as-of date (`n`),
+/// and its latest value on or before the end of last month as it was known when
+/// this month began (`b`: recorded before `$4`, with the number its history had
+/// then), the same rule as the scorecard's "before" side (`scorecard::known_at`).
 const LATEST_SQL: &str = "SELECT k.id, k.account_id, k.code, k.universe, k.weight::float8 AS weight, k.direction, \
         k.frequency, k.domain, k.green_from::float8 AS green_from, k.amber_from::float8 AS amber_from, \
-        k.freshness_months, n.period, n.value, n.target \
+        k.freshness_months, n.period, n.value, n.target, \
+        b.period AS prev_period, b.value AS prev_value, b.target AS prev_target \
  FROM account_kpis k \
  LEFT JOIN LATERAL (SELECT v.period, v.value::float8 AS value, COALESCE(t.target, k.target)::float8 AS target \
      FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
-     WHERE v.account_kpi_id = k.id AND v.period <= $2 ORDER BY v.period DESC LIMIT 2) n ON true \
- WHERE k.account_id = ANY($1) ORDER BY k.account_id, k.id, n.period DESC";
+     WHERE v.account_kpi_id = k.id AND v.period <= $2 ORDER BY v.period DESC LIMIT 1) n ON true \
+ LEFT JOIN LATERAL (SELECT v.period, \
+            COALESCE((SELECT h.after_value FROM kpi_value_history h \
+                      WHERE h.account_kpi_id = v.account_kpi_id AND h.period = v.period AND h.changed_at < $4 \
+                      ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), v.value)::float8 AS value, \
+            COALESCE(t.target, k.target)::float8 AS target \
+     FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
+     WHERE v.account_kpi_id = k.id AND v.period <= $3 AND v.created_at < $4 \
+     ORDER BY v.period DESC LIMIT 1) b ON true \
+ WHERE k.account_id = ANY($1) ORDER BY k.account_id, k.id";
 
 /// A row of `LATEST_SQL`.
 #[derive(sqlx::FromRow)]
@@ -138,47 +147,46 @@ struct LatestRow {
     period: Option<NaiveDate>,
     value: Option<f64>,
     target: Option<f64>,
+    prev_period: Option<NaiveDate>,
+    prev_value: Option<f64>,
+    prev_target: Option<f64>,
 }
 
-/// Folds the rows (newest first per KPI) into one `KpiLatest` per KPI.
-fn fold_latest(rows: Vec<LatestRow>, prev_as_of: NaiveDate) -> Vec<KpiLatest> {
-    let mut out: Vec<KpiLatest> = Vec::new();
-    for r in rows {
-        let value = r
-            .period
-            .zip(r.value)
-            .zip(r.target)
-            .map(|((p, v), t)| (p, v, t));
-        if let Some(last) = out.last_mut().filter(|k| k.id == r.id) {
-            if last.prev_period.is_none()
-                && let Some((p, v, t)) = value.filter(|(p, _, _)| *p <= prev_as_of)
-            {
-                (last.prev_period, last.prev_value, last.prev_target) = (Some(p), Some(v), Some(t));
+/// One `KpiLatest` per row (one row per KPI).
+fn fold_latest(rows: Vec<LatestRow>) -> Vec<KpiLatest> {
+    rows.into_iter()
+        .map(|r| {
+            let value = r
+                .period
+                .zip(r.value)
+                .zip(r.target)
+                .map(|((p, v), t)| (p, v, t));
+            let prev = r
+                .prev_period
+                .zip(r.prev_value)
+                .zip(r.prev_target)
+                .map(|((p, v), t)| (p, v, t));
+            KpiLatest {
+                id: r.id,
+                account_id: r.account_id,
+                code: r.code,
+                universe: r.universe,
+                weight: r.weight,
+                direction: r.direction,
+                frequency: r.frequency,
+                domain: r.domain,
+                green_from: r.green_from,
+                amber_from: r.amber_from,
+                freshness_months: r.freshness_months,
+                now_period: value.map(|v| v.0),
+                now_value: value.map(|v| v.1),
+                now_target: value.map(|v| v.2),
+                prev_period: prev.map(|v| v.0),
+                prev_value: prev.map(|v| v.1),
+                prev_target: prev.map(|v| v.2),
             }
-            continue;
-        }
-        let prev = value.filter(|(p, _, _)| *p <= prev_as_of);
-        out.push(KpiLatest {
-            id: r.id,
-            account_id: r.account_id,
-            code: r.code,
-            universe: r.universe,
-            weight: r.weight,
-            direction: r.direction,
-            frequency: r.frequency,
-            domain: r.domain,
-            green_from: r.green_from,
-            amber_from: r.amber_from,
-            freshness_months: r.freshness_months,
-            now_period: value.map(|v| v.0),
-            now_value: value.map(|v| v.1),
-            now_target: value.map(|v| v.2),
-            prev_period: prev.map(|v| v.0),
-            prev_value: prev.map(|v| v.1),
-            prev_target: prev.map(|v| v.2),
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 fn input(k: &KpiLatest, now: bool) -> KpiInput {
@@ -225,6 +233,9 @@ pub async fn figures(
         sqlx::query_as::<_, LatestRow>(LATEST_SQL)
             .bind(&ids)
             .bind(as_of)
+            .bind(prev_as_of)
+            // The month began the day after the end of the previous one.
+            .bind((prev_as_of + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc())
             .fetch_all(db),
         sqlx::query_as::<_, (i64, Universe, f64)>(
             "SELECT account_id, universe, weight::float8 FROM universe_weights WHERE account_id = ANY($1)"
@@ -273,7 +284,7 @@ pub async fn figures(
     )?;
 
     let mut by_account: HashMap<i64, Vec<KpiLatest>> = HashMap::new();
-    for k in fold_latest(kpis, prev_as_of) {
+    for k in fold_latest(kpis) {
         by_account.entry(k.account_id).or_default().push(k);
     }
     let mut weights_of: HashMap<i64, Vec<(Universe, f64)>> = HashMap::new();
