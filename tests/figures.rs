@@ -592,3 +592,79 @@ fn counts_take_the_plural_they_need_in_both_languages() {
     assert!(stale(1).contains("1 périmé,"), "{}", stale(1));
     assert!(stale(3).contains("3 périmés,"), "{}", stale(3));
 }
+
+// ---------------------------------------------------------------------------
+// The new CSV exports respect what the viewer may see
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_kams_exports_hold_only_their_accounts_and_agree_with_their_pages() {
+    let mut app = TestApp::with_demo().await;
+    app.login("kam.alice@boussole.example").await;
+    let mine = account_ids(&mut app).await;
+    assert!(!mine.is_empty());
+    // The scatter behind a driver: only pairs of Alice's accounts.
+    let csv = csv_of(&app.get("/drivers/otif/scatter.csv?outcome=nps").await);
+    for row in &csv.rows {
+        assert!(mine.contains(&row[1]), "account {} is not Alice's", row[1]);
+    }
+    // The value of an account she does not see: not found, like its page.
+    let other: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM accounts a WHERE NOT (a.id::text = ANY($1)) ORDER BY a.id LIMIT 1",
+    )
+    .bind(&mine)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.get(&format!("/accounts/{other}/value")).await.status,
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/accounts/{other}/value.csv"))
+            .await
+            .status,
+        404
+    );
+    // Her capabilities are computed on her accounts alone: the CSV's yearly
+    // revenue is the sum of her accounts' booked revenue, as the page shows it.
+    let page = page(&mut app, "/capabilities").await;
+    let csv = csv_of(&app.get("/capabilities.csv").await);
+    let row = csv.row(csv.col("code"), "revenue");
+    let (year, revenue) = csv
+        .headers
+        .iter()
+        .zip(row)
+        .rev()
+        .find(|(h, v)| h.parse::<i32>().is_ok() && !v.is_empty())
+        .expect("a year with revenue");
+    let sum: f64 = sqlx::query_scalar(
+        "SELECT sum(revenue)::float8 FROM account_financials WHERE year = $1 AND account_id::text = ANY($2)",
+    )
+    .bind(year.parse::<i32>().unwrap())
+    .bind(&mine)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    agree(
+        "Alice's revenue",
+        Shown {
+            value: sum,
+            decimals: 0,
+        },
+        revenue,
+    );
+    let html = page.html();
+    let cell = html
+        .select(&sel(&format!(
+            "tr[data-metric=revenue] td[data-year=\"{year}\"]"
+        )))
+        .next()
+        .unwrap();
+    agree(
+        "Alice's revenue on the page",
+        money(Locale::Fr, &text_of(cell)),
+        revenue,
+    );
+    println!("Alice's {year} revenue: {sum} in the CSV and on the page");
+}

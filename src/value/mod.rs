@@ -272,6 +272,11 @@ pub async fn settings_save(
         };
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
     };
+    // The form takes percentages; the settings store fractions.
+    let (retention, discount) = (
+        format::Percent::new(retention).share().fraction(),
+        format::Percent::new(discount).share().fraction(),
+    );
     let mut tx = state.db.begin().await?;
     let before = data::settings(&state.db).await?;
     sqlx::query(
@@ -281,8 +286,8 @@ pub async fn settings_save(
     )
     .bind(max)
     .bind(share)
-    .bind(retention / 100.0)
-    .bind(discount / 100.0)
+    .bind(retention)
+    .bind(discount)
     .bind(horizon)
     .bind(ctx.user.as_ref().map(|u| u.id))
     .execute(&mut *tx)
@@ -295,7 +300,7 @@ pub async fn settings_save(
             .before(&before)
             .after(serde_json::json!({
                 "max_key_accounts": max, "kam_share": share,
-                "retention_probability": retention / 100.0, "discount_rate": discount / 100.0,
+                "retention_probability": retention, "discount_rate": discount,
                 "horizon_years": horizon
             })),
     )
