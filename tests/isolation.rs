@@ -287,6 +287,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/accounts/{id}/value.csv", Rule::Visible),
     ("GET", "/director/settings", Rule::Area(Area::Direction)),
     ("POST", "/director/settings", Rule::Area(Area::Direction)),
+    ("GET", "/director/time-zone", Rule::Area(Area::Direction)),
+    ("POST", "/director/time-zone", Rule::Area(Area::Direction)),
     ("GET", "/inbox", Rule::Area(Area::Inbox)),
     ("GET", "/import", Rule::Area(Area::Accounts)),
     ("POST", "/import", Rule::Area(Area::Accounts)),
