@@ -284,9 +284,9 @@ pub async fn enter_value(
         return Err(AppError::Forbidden);
     }
     let refused = |ui: &Ui, key: &str| ClientEntry {
-        period: form.period.clone(),
-        value: form.value.clone(),
-        comment: form.comment.clone(),
+        period: crate::web::input::visible(&form.period),
+        value: crate::web::input::visible(&form.value),
+        comment: crate::web::input::visible(&form.comment),
         error: Some(ui.t(key)),
     };
     let checked = match entry::check(&kpi, &form) {

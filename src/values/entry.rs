@@ -77,6 +77,16 @@ pub struct Checked {
 }
 
 pub fn check(kpi: &AccountKpi, form: &ValueForm) -> Result<Checked, (&'static str, &'static str)> {
+    // Control characters: this form is shown again with its input (see web::input).
+    for (field, text) in [
+        ("period", &form.period),
+        ("value", &form.value),
+        ("comment", &form.comment),
+    ] {
+        if crate::web::input::has_forbidden(text) {
+            return Err((field, crate::web::input::MESSAGE_KEY));
+        }
+    }
     let period = Period::parse(kpi.frequency, &form.period).map_err(|e| ("period", e.key()))?;
     let number = format::parse_number(&form.value).ok_or(("value", "value-not-a-number"))?;
     units::check(kpi.unit, number).map_err(|k| ("value", k))?;
@@ -92,6 +102,21 @@ pub fn check(kpi: &AccountKpi, form: &ValueForm) -> Result<Checked, (&'static st
         value,
         comment,
     })
+}
+
+impl ValueForm {
+    /// The form with any control character replaced by U+FFFD, to show it back.
+    pub fn visible(self) -> Self {
+        use crate::web::input::visible;
+        Self {
+            period: visible(&self.period),
+            value: visible(&self.value),
+            comment: visible(&self.comment),
+            version: visible(&self.version),
+            from: visible(&self.from),
+            month: visible(&self.month),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -204,6 +229,7 @@ pub async fn save(
         Ok(c) => c,
         Err((field, key)) => {
             let message = ui.t(key);
+            let form = form.visible();
             return if inline {
                 let e = InlineError {
                     kpi_id,

@@ -9,11 +9,10 @@
 //! bodies, and answers a 422 page in the user's language (through
 //! `web::errors::render`) before any handler or query runs. Multipart uploads
 //! (the CSV import) are checked cell by cell by their parser, which names the row
-//! and column. `POST /login` is the one exception: it checks its own fields so the
-//! attempt is still counted by the login throttle.
+//! and column. A few form handlers check their own fields (see `CHECKED_BY_HANDLER`).
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -56,9 +55,21 @@ fn is_urlencoded(req: &Request) -> bool {
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
 }
 
-/// The login form counts every attempt, refused input included: it checks itself.
+/// Forms whose handlers check control characters themselves: the login form, so
+/// that the attempt is counted by the throttle; the value entry forms (staff and
+/// portal), so that they are shown again with the message *and* the user's input.
+const CHECKED_BY_HANDLER: &[&str] = &[
+    "/login",
+    "/accounts/{id}/kpis/{kpi_id}/values",
+    "/portal/kpis/{kpi_id}/values",
+];
+
 fn checks_itself(req: &Request) -> bool {
-    req.method() == Method::POST && req.uri().path() == "/login"
+    req.method() == Method::POST
+        && req
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|m| CHECKED_BY_HANDLER.contains(&m.as_str()))
 }
 
 pub async fn refuse_control_characters(req: Request, next: Next) -> Result<Response, AppError> {
