@@ -151,9 +151,10 @@ pub struct ServeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LoadArgs {
-    /// The running server (loopback only), e.g. http://127.0.0.1:3000.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub url: url::Url,
+    /// The running server (loopback only), e.g. http://127.0.0.1:3000; repeat it for
+    /// several instances on one database (each request goes to any of them).
+    #[arg(long = "url", default_value = "http://127.0.0.1:3000")]
+    pub urls: Vec<url::Url>,
     /// Concurrent clients.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub clients: u16,

@@ -68,7 +68,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
             let pool = db::pool(opts, 4).await?;
             let plan = crate::load::Plan {
-                url: args.url,
+                urls: args.urls,
                 clients: usize::from(args.clients),
                 duration: Duration::from_secs(args.seconds),
                 max_requests_per_client: args.max_requests,

@@ -24,7 +24,9 @@ use sqlx::PgPool;
 
 /// What the command line asks for.
 pub struct Plan {
-    pub url: url::Url,
+    /// One server or several on one database: each client signs in on one and sends
+    /// every request to any of them (sessions live in the database).
+    pub urls: Vec<url::Url>,
     pub clients: usize,
     pub duration: Duration,
     pub max_requests_per_client: usize,
@@ -353,8 +355,19 @@ async fn drive(
     db: PgPool,
     tally: Arc<Mutex<Tally>>,
 ) {
-    let base = plan.url.as_str().trim_end_matches('/').to_owned();
-    let client = match Client::sign_in(&base, &persona.email, &plan.password, &tally).await {
+    let bases: Vec<String> = plan
+        .urls
+        .iter()
+        .map(|u| u.as_str().trim_end_matches('/').to_owned())
+        .collect();
+    let client = match Client::sign_in(
+        &bases[me % bases.len()],
+        &persona.email,
+        &plan.password,
+        &tally,
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => {
             eprintln!("client {me} ({}) could not sign in: {e:#}", persona.email);
@@ -368,7 +381,11 @@ async fn drive(
             break;
         }
         let marker = format!("load-{run}-{me}-{n}");
-        let step = choose(&persona.role, &mut rand::thread_rng());
+        let (step, base) = {
+            let mut rng = rand::thread_rng();
+            let base = bases.choose(&mut rng).expect("at least one URL").clone();
+            (choose(&persona.role, &mut rng), base)
+        };
         let (kind, request) = match step {
             Step::Get(kind, path) => (kind, client.http.get(format!("{base}{path}"))),
             Step::Value {
@@ -463,7 +480,10 @@ async fn drive(
 
 /// Runs the plan, prints the report; an error when a write was lost or duplicated.
 pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
-    check_loopback(&plan.url)?;
+    ensure!(!plan.urls.is_empty(), "give at least one --url");
+    for url in &plan.urls {
+        check_loopback(url)?;
+    }
     ensure!(plan.clients > 0, "--clients must be at least 1");
     let people = personas(&db).await?;
     let run = format!("{:x}", rand::thread_rng().r#gen::<u32>());
@@ -473,7 +493,11 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
         "load run {run}: {} clients for {} s against {} ({} personas)",
         plan.clients,
         plan.duration.as_secs(),
-        plan.url,
+        plan.urls
+            .iter()
+            .map(|u| u.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
         people.len()
     );
     let started = Instant::now();

@@ -442,6 +442,9 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/notifications/read", Rule::Area(Area::Any)),
     ("GET", "/healthz", Rule::Public),
     ("GET", "/readyz", Rule::Public),
+    // No metrics token in the tests' configuration: 404 for everyone, like a link with a
+    // token never issued (tests/ops.rs covers the token and the separate address).
+    ("GET", "/metrics", Rule::InvalidToken),
     ("GET", "/static/{*path}", Rule::Public),
 ];
 

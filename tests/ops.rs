@@ -447,7 +447,9 @@ async fn a_backup_of_the_demo_restores_into_a_new_database_with_every_row() {
 }
 
 /// One sample of the Prometheus text format: name, labels, value.
-fn samples(text: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+type Sample = (String, Vec<(String, String)>, f64);
+
+fn samples(text: &str) -> Vec<Sample> {
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {

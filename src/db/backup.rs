@@ -24,9 +24,7 @@ pub struct Target {
 impl Target {
     pub fn new(opts: PgConnectOptions, database_url: Option<&str>) -> Self {
         let url = database_url.and_then(|u| url::Url::parse(u).ok());
-        let password = url
-            .as_ref()
-            .and_then(|u| u.password().map(|p| percent_decode(p)));
+        let password = url.as_ref().and_then(|u| u.password().map(percent_decode));
         let sslmode = url.as_ref().and_then(|u| {
             u.query_pairs()
                 .find(|(k, _)| k == "sslmode")
