@@ -17,8 +17,8 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, security, session_store, static_files};
 use crate::{
     accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, metrics,
-    opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value, values,
-    voc,
+    opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value,
+    values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
