@@ -162,7 +162,9 @@ impl Row {
             self.stage.to_string(),
             self.industry.clone(),
             self.country.clone(),
-            num(self.score, 1),
+            // Whole points, rounded down as the page prints them (`scoring::shown`),
+            // so that the CSV never reads 89.6 beside an amber status.
+            num(self.score.map(crate::scoring::shown), 0),
             self.overall.label.clone(),
             num(self.delta, 1),
             self.alerts.to_string(),
