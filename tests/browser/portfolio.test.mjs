@@ -52,6 +52,12 @@ describe('portfolio', () => {
     const statuses = await page.locator('tr[data-account]').evaluateAll((rows) =>
       rows.map((r) => r.querySelector('[data-col="score"]').getAttribute('data-status')));
     assert.ok(statuses.length >= 8, `${statuses.length} accounts`);
+    // The demo tells a story (src/demo/scorecard.rs): a real spread of statuses,
+    // at least 2 accounts at risk and 3 to watch, the at-risk ones first.
+    const count = (s) => statuses.filter((x) => x === s).length;
+    assert.ok(count('red') >= 2, `at least 2 accounts at risk: ${statuses.join(', ')}`);
+    assert.ok(count('amber') >= 3, `at least 3 accounts to watch: ${statuses.join(', ')}`);
+    assert.equal(statuses[0], 'red', 'an account at risk opens the list');
     for (let i = 1; i < statuses.length; i++) {
       assert.ok(
         SEVERITY[statuses[i - 1]] >= SEVERITY[statuses[i]],
