@@ -329,6 +329,10 @@ async fn the_portal_summary_counts_only_what_the_client_sees() {
         assert_eq!(n, rows_of(&page, &kind), "{kind}");
         assert!(href.starts_with("/portal?"), "{href}");
     }
+    // The client is addressed as "you", not as "the client".
+    let counts = page.texts("#attention .attention-count").join(" | ");
+    assert!(counts.contains("attendent votre validation"), "{counts}");
+    assert!(!counts.contains("en attente du client"), "{counts}");
     // No internal KPI's name anywhere on the page.
     let internal: Vec<String> = sqlx::query_scalar(
         "SELECT k.name_fr FROM account_kpis k JOIN accounts a ON a.id = k.account_id \

@@ -131,6 +131,10 @@ attention-amber = { $count } to watch
 attention-stale = { $count } stale
 attention-contested = { $count } contested
 attention-awaiting = { $count } awaiting the client
+attention-awaiting-you = { $count ->
+    [one] { $count } awaiting your validation
+   *[other] { $count } awaiting your validation
+}
 attention-filtered = { $count ->
     [one] { $count } indicator shown
    *[other] { $count } indicators shown

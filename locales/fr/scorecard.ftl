@@ -149,6 +149,10 @@ attention-awaiting = { $count ->
     [one] { $count } en attente du client
    *[other] { $count } en attente du client
 }
+attention-awaiting-you = { $count ->
+    [one] { $count } attend votre validation
+   *[other] { $count } attendent votre validation
+}
 attention-filtered = { $count ->
     [one] { $count } indicateur affiché
    *[other] { $count } indicateurs affichés

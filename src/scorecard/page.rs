@@ -326,6 +326,8 @@ impl ScorecardPage {
             .iter()
             .map(|&c| (c, count(c)))
             .collect();
+        // The client reads "awaiting your validation", not "awaiting the client".
+        let client_reading = self.portal.as_ref().is_some_and(|p| !p.preview);
         self.attention = counts
             .into_iter()
             .filter(|(_, n)| *n > 0)
@@ -333,7 +335,11 @@ impl ScorecardPage {
                 code,
                 count: n,
                 text: self.ui.locale.t_args(
-                    &format!("attention-{code}"),
+                    &if client_reading && code == "awaiting" {
+                        "attention-awaiting-you".to_owned()
+                    } else {
+                        format!("attention-{code}")
+                    },
                     &[("count", (n as i64).into())],
                 ),
                 href: self.href(arrangement.attention, Some(code)),
@@ -427,7 +433,7 @@ fn row_view(ui: &Ui, board: &Board, row: &Row, error: Option<&InlineError>) -> R
     let freshness_text = match row.latest {
         None => ui.t("freshness-never"),
         Some(v) => {
-            let stamp = format::date(locale, v.updated_at.date_naive());
+            let stamp = ui.date_of(&v.updated_at);
             if rag == Rag::Stale {
                 format!("{} · {}", ui.t("freshness-stale"), stamp)
             } else {
