@@ -12,6 +12,11 @@
 //! a write is acknowledged when the server answered 303. Afterwards each marker must
 //! be found exactly once: none is a lost write, two a duplicate. Writes answered with
 //! an error yet found are reported too (the user was told it failed when it did not).
+//!
+//! Survey answers go through personal links opened for the run (their tokens are the
+//! markers; acknowledged: the thanks page) and CSV imports carry a marker per row in
+//! its comment (acknowledged: 303 and the import page's summary; the history row with
+//! the marker must hold the value sent).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
