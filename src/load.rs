@@ -12,6 +12,11 @@
 //! a write is acknowledged when the server answered 303. Afterwards each marker must
 //! be found exactly once: none is a lost write, two a duplicate. Writes answered with
 //! an error yet found are reported too (the user was told it failed when it did not).
+//!
+//! Survey answers go through personal links opened for the run (their tokens are the
+//! markers; acknowledged: the thanks page) and CSV imports carry a marker per row in
+//! its comment (acknowledged: 303 and the import page's summary; the history row with
+//! the marker must hold the value sent).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -41,6 +46,8 @@ pub enum Kind {
     Portal,
     ValueEntry,
     ClientEvaluation,
+    SurveyAnswer,
+    CsvImport,
 }
 
 impl Kind {
@@ -52,6 +59,8 @@ impl Kind {
             Kind::Portal => "portal read",
             Kind::ValueEntry => "value entry",
             Kind::ClientEvaluation => "client evaluation (+ its page)",
+            Kind::SurveyAnswer => "survey answer (+ its form)",
+            Kind::CsvImport => "CSV import (+ its page)",
         }
     }
 
@@ -62,8 +71,18 @@ impl Kind {
             Kind::ValueEntry | Kind::ClientEvaluation => {
                 matches!(status, 200 | 303 | 409 | 422)
             }
+            // Two imports creating the same value at once: the second is refused (409).
+            Kind::CsvImport => matches!(status, 303 | 409),
             _ => matches!(status, 200 | 303),
         }
+    }
+
+    /// Kinds whose requests write, and whose acknowledgements are checked.
+    fn writes(self) -> bool {
+        matches!(
+            self,
+            Kind::ValueEntry | Kind::ClientEvaluation | Kind::SurveyAnswer | Kind::CsvImport
+        )
     }
 }
 
@@ -123,6 +142,8 @@ struct Tally {
     transport_errors: usize,
     acknowledged: Vec<(Kind, String)>,
     refused: Vec<(Kind, String)>,
+    /// The value each acknowledged CSV row carried, by its marker.
+    imported: HashMap<String, i64>,
 }
 
 impl Tally {
@@ -141,6 +162,8 @@ enum Role {
     Kam {
         accounts: Vec<i64>,
         kpis: Vec<(i64, i64)>,
+        /// The same KPIs as a CSV file names them: (account slug, KPI code).
+        codes: Vec<(String, String)>,
     },
     Client {
         kpis: Vec<(i64, String)>,
@@ -178,19 +201,26 @@ async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
     .fetch_all(db)
     .await?;
     for (email, id) in kams {
-        let kpis: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT a.id, k.id FROM accounts a JOIN account_kpis k ON k.account_id = a.id
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT a.id, k.id, a.slug, k.code FROM accounts a JOIN account_kpis k ON k.account_id = a.id
              WHERE a.owner_id = $1 AND k.frequency = 'monthly' ORDER BY k.id",
         )
         .bind(id)
         .fetch_all(db)
         .await?;
+        let kpis: Vec<(i64, i64)> = rows.iter().map(|(a, k, _, _)| (*a, *k)).collect();
+        let codes = rows.into_iter().map(|(_, _, a, k)| (a, k)).collect();
         let mut accounts: Vec<i64> = kpis.iter().map(|(a, _)| *a).collect();
+        accounts.sort_unstable();
         accounts.dedup();
         if !kpis.is_empty() {
             out.push(Persona {
                 email,
-                role: Role::Kam { accounts, kpis },
+                role: Role::Kam {
+                    accounts,
+                    kpis,
+                    codes,
+                },
             });
         }
     }
@@ -229,6 +259,93 @@ fn csrf_of(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf-token\" content=\"")? + "name=\"csrf-token\" content=\"".len();
     let end = html[at..].find('"')?;
     Some(html[at..at + end].to_owned())
+}
+
+/// The value of the hidden field `name` of a rendered form (`_csrf`, `_once`).
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\" value=\"");
+    let at = html.find(&needle)? + needle.len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_owned())
+}
+
+/// One row of an import file: account slug, KPI code, period, value, comment.
+pub struct CsvRow {
+    pub account: String,
+    pub kpi: String,
+    pub period: String,
+    pub value: i64,
+    pub comment: String,
+}
+
+/// An import file in the documented format (English header, `,` separators).
+pub fn csv_body(rows: &[CsvRow]) -> String {
+    let mut out = String::from("account,kpi,period,value,comment\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.account, r.kpi, r.period, r.value, r.comment
+        ));
+    }
+    out
+}
+
+/// A multipart/form-data body holding one file in the field `field`, and its
+/// content type (built by hand: the HTTP client is compiled without multipart).
+pub fn multipart_file(
+    field: &str,
+    file_name: &str,
+    bytes: &str,
+    boundary: &str,
+) -> (String, String) {
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{bytes}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A month nobody else writes during a run: between 2001-01 and 2020-12 (the value
+/// entries write this month, the evaluations last month's values).
+pub fn old_month(index: u32) -> String {
+    let i = index % 240;
+    format!("{}-{:02}", 2001 + i / 12, i % 12 + 1)
+}
+
+/// Personal survey links opened for this run: tokens, as a respondent's e-mail
+/// carries them. Only their SHA-256 is stored, as for real links.
+async fn open_survey_links(
+    db: &PgPool,
+    run: &str,
+    count: usize,
+) -> anyhow::Result<(i64, Vec<String>)> {
+    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id LIMIT 1")
+        .fetch_one(db)
+        .await?;
+    let mut tx = db.begin().await?;
+    let campaign: i64 = sqlx::query_scalar(
+        "INSERT INTO survey_campaigns (account_id, title, closes_at)
+         VALUES ($1, $2, now() + interval '1 day') RETURNING id",
+    )
+    .bind(account)
+    .bind(format!("load run {run}"))
+    .fetch_one(&mut *tx)
+    .await?;
+    let tokens: Vec<String> = (0..count).map(|_| crate::web::csrf::new_token()).collect();
+    let hashes: Vec<String> = tokens
+        .iter()
+        .map(|t| crate::sharing::invitations::hash(t))
+        .collect();
+    sqlx::query(
+        "INSERT INTO survey_links (campaign_id, token_hash, language, expires_at)
+         SELECT $1, h, 'en', now() + interval '1 day' FROM unnest($2::text[]) AS h",
+    )
+    .bind(campaign)
+    .bind(&hashes)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((campaign, tokens))
 }
 
 struct Client {
@@ -297,12 +414,23 @@ enum Step {
         period: String,
         action: &'static str,
     },
+    /// Answer the survey through one of the run's personal links, anonymously.
+    Survey,
+    /// Upload a small CSV file (comments are the markers, filled in by the caller).
+    Import(Vec<CsvRow>),
 }
+
+/// Rows in a CSV import.
+const IMPORT_ROWS: usize = 3;
 
 /// The mix: the director reads the portfolio and scorecards, KAMs read scorecards and
 /// enter this month's values, client users read their portal and validate, contest or
-/// comment last month's values.
-fn choose(role: &Role, rng: &mut impl Rng) -> Step {
+/// comment last month's values; KAMs also import small CSV files, and anyone may
+/// answer the survey through a personal link while the run's links last.
+fn choose(role: &Role, surveys_open: bool, rng: &mut impl Rng) -> Step {
+    if surveys_open && rng.gen_bool(0.1) {
+        return Step::Survey;
+    }
     match role {
         Role::Director { accounts } => {
             if rng.gen_bool(0.3) {
@@ -312,8 +440,32 @@ fn choose(role: &Role, rng: &mut impl Rng) -> Step {
                 Step::Get(Kind::Scorecard, format!("/accounts/{a}"))
             }
         }
-        Role::Kam { accounts, kpis } => {
-            if rng.gen_bool(0.5) {
+        Role::Kam {
+            accounts,
+            kpis,
+            codes,
+        } => {
+            if rng.gen_bool(0.1) {
+                // Distinct (KPI, month) pairs: a file naming one twice is refused.
+                let mut rows: Vec<CsvRow> = Vec::new();
+                for _ in 0..IMPORT_ROWS {
+                    let (account, kpi) = codes.choose(rng).expect("non-empty").clone();
+                    let period = old_month(rng.gen_range(0..240));
+                    if rows
+                        .iter()
+                        .all(|r| (&r.account, &r.kpi, &r.period) != (&account, &kpi, &period))
+                    {
+                        rows.push(CsvRow {
+                            account,
+                            kpi,
+                            period,
+                            value: rng.gen_range(1..100),
+                            comment: String::new(),
+                        });
+                    }
+                }
+                Step::Import(rows)
+            } else if rng.gen_bool(0.5) {
                 let a = accounts.choose(rng).copied().unwrap_or(1);
                 Step::Get(Kind::Scorecard, format!("/accounts/{a}"))
             } else {
@@ -345,7 +497,19 @@ fn choose(role: &Role, rng: &mut impl Rng) -> Step {
     }
 }
 
+/// What one step came to: the status counted (or a transport error), the markers of
+/// the writes it carried, and whether the server acknowledged them.
+struct Outcome {
+    kind: Kind,
+    status: Result<u16, reqwest::Error>,
+    markers: Vec<String>,
+    acknowledged: bool,
+    /// For CSV rows: marker → value sent.
+    values: Vec<(String, i64)>,
+}
+
 /// One client's loop, bounded by the deadline and a request count.
+#[allow(clippy::too_many_arguments)]
 async fn drive(
     me: usize,
     run: String,
@@ -353,6 +517,7 @@ async fn drive(
     plan: Arc<Plan>,
     deadline: Instant,
     db: PgPool,
+    links: Arc<Mutex<Vec<String>>>,
     tally: Arc<Mutex<Tally>>,
 ) {
     let bases: Vec<String> = plan
@@ -381,87 +546,38 @@ async fn drive(
             break;
         }
         let marker = format!("load-{run}-{me}-{n}");
+        let surveys_open = !links.lock().unwrap().is_empty();
         let (step, base) = {
             let mut rng = rand::thread_rng();
             let base = bases.choose(&mut rng).expect("at least one URL").clone();
-            (choose(&persona.role, &mut rng), base)
-        };
-        let (kind, request) = match step {
-            Step::Get(kind, path) => (kind, client.http.get(format!("{base}{path}"))),
-            Step::Value {
-                account,
-                kpi,
-                value,
-            } => {
-                // The version the form would carry: what is stored now.
-                let version: Option<i32> = sqlx::query_scalar(
-                    "SELECT version FROM kpi_values WHERE account_kpi_id = $1
-                     AND period = date_trunc('month', now())::date",
-                )
-                .bind(kpi)
-                .fetch_optional(&db)
-                .await
-                .ok()
-                .flatten();
-                let version = version.map(|v| v.to_string()).unwrap_or_default();
-                let form = [
-                    ("period", month.as_str()),
-                    ("value", value.as_str()),
-                    ("comment", marker.as_str()),
-                    ("version", version.as_str()),
-                    ("_csrf", client.csrf.as_str()),
-                ];
-                let url = format!("{base}/accounts/{account}/kpis/{kpi}/values");
-                (Kind::ValueEntry, client.http.post(url).form(&form))
-            }
-            Step::Evaluate {
-                kpi,
-                period,
-                action,
-            } => {
-                let form = [
-                    ("period", period.as_str()),
-                    ("action", action),
-                    ("body", marker.as_str()),
-                    ("_csrf", client.csrf.as_str()),
-                ];
-                let url = format!("{base}/portal/kpis/{kpi}/evaluate");
-                (Kind::ClientEvaluation, client.http.post(url).form(&form))
-            }
+            (choose(&persona.role, surveys_open, &mut rng), base)
         };
         let started = Instant::now();
-        let result = match request.send().await {
-            // A refused evaluation step is answered like a recorded one (303), with an
-            // error message on the page it leads to: read that page, as the user does.
-            Ok(r) if kind == Kind::ClientEvaluation && r.status() == 303 => {
-                let to = r
-                    .headers()
-                    .get("location")
-                    .and_then(|l| l.to_str().ok())
-                    .unwrap_or("/portal")
-                    .to_owned();
-                match client.http.get(format!("{base}{to}")).send().await {
-                    Ok(page) => match page.text().await {
-                        Ok(html) if html.contains("flash--error") => Ok(422),
-                        Ok(_) => Ok(303),
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e),
-                }
+        let outcome = match step {
+            Step::Survey => {
+                let Some(token) = links.lock().unwrap().pop() else {
+                    continue;
+                };
+                survey(&base, token).await
             }
-            Ok(r) => Ok(r.status().as_u16()),
-            Err(e) => Err(e),
+            Step::Import(rows) => import(&client, &base, &marker, rows).await,
+            step => simple(&client, &db, &base, &month, &marker, step).await,
         };
         let took = started.elapsed();
         let mut t = tally.lock().unwrap();
-        match result {
+        let kind = outcome.kind;
+        match outcome.status {
             Ok(status) => {
                 t.record(kind, status, took);
-                if matches!(kind, Kind::ValueEntry | Kind::ClientEvaluation) {
-                    if status == 303 {
-                        t.acknowledged.push((kind, marker));
+                if kind.writes() {
+                    let to = if outcome.acknowledged {
+                        &mut t.acknowledged
                     } else {
-                        t.refused.push((kind, marker));
+                        &mut t.refused
+                    };
+                    to.extend(outcome.markers.into_iter().map(|m| (kind, m)));
+                    if outcome.acknowledged {
+                        t.imported.extend(outcome.values);
                     }
                 }
             }
@@ -470,11 +586,215 @@ async fn drive(
                 if t.transport_errors <= 5 {
                     eprintln!("client {me}: {kind:?} failed: {e}");
                 }
-                if matches!(kind, Kind::ValueEntry | Kind::ClientEvaluation) {
-                    t.refused.push((kind, marker));
+                if kind.writes() {
+                    t.refused
+                        .extend(outcome.markers.into_iter().map(|m| (kind, m)));
                 }
             }
         }
+    }
+}
+
+/// The survey as a respondent answers it: a fresh anonymous browser opens the link,
+/// then sends the form with its CSRF and one-use tokens. Acknowledged: the thanks page.
+async fn survey(base: &str, token: String) -> Outcome {
+    let mut outcome = Outcome {
+        kind: Kind::SurveyAnswer,
+        status: Ok(0),
+        markers: vec![token.clone()],
+        acknowledged: false,
+        values: Vec::new(),
+    };
+    let http = match reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+    {
+        Ok(h) => h,
+        Err(e) => {
+            outcome.status = Err(e);
+            return outcome;
+        }
+    };
+    let url = format!("{base}/survey/{token}");
+    let page = match http.get(&url).send().await {
+        Ok(r) if r.status() == 200 => r.text().await,
+        Ok(r) => {
+            outcome.status = Ok(r.status().as_u16());
+            return outcome;
+        }
+        Err(e) => Err(e),
+    };
+    let html = match page {
+        Ok(h) => h,
+        Err(e) => {
+            outcome.status = Err(e);
+            return outcome;
+        }
+    };
+    let csrf = hidden_field(&html, "_csrf").unwrap_or_default();
+    let once = hidden_field(&html, "_once").unwrap_or_default();
+    let (nps, satisfaction, ease) = {
+        let mut rng = rand::thread_rng();
+        (
+            rng.gen_range(0..=10).to_string(),
+            rng.gen_range(1..=5).to_string(),
+            rng.gen_range(1..=5).to_string(),
+        )
+    };
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_once", once.as_str()),
+        ("q_nps", nps.as_str()),
+        ("q_satisfaction", satisfaction.as_str()),
+        ("q_ease", ease.as_str()),
+        ("q_reason", "Load test answer: deliveries on time."),
+    ];
+    outcome.status = match http.post(&url).form(&form).send().await {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            match r.text().await {
+                Ok(html) => {
+                    outcome.acknowledged = status == 200 && html.contains("id=\"survey-thanks\"");
+                    Ok(status)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    outcome
+}
+
+/// A KAM's CSV import of a few rows, each comment a marker. Acknowledged: 303 to the
+/// import page, which then shows the summary of what was saved.
+async fn import(client: &Client, base: &str, marker: &str, mut rows: Vec<CsvRow>) -> Outcome {
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.comment = format!("{marker}-r{i}");
+    }
+    let mut outcome = Outcome {
+        kind: Kind::CsvImport,
+        status: Ok(0),
+        markers: rows.iter().map(|r| r.comment.clone()).collect(),
+        acknowledged: false,
+        values: rows.iter().map(|r| (r.comment.clone(), r.value)).collect(),
+    };
+    let boundary = format!("----boussole-load-{marker}");
+    let (content_type, body) = multipart_file(
+        "file",
+        &format!("{marker}.csv"),
+        &csv_body(&rows),
+        &boundary,
+    );
+    let url = format!("{base}/import?_csrf={}", client.csrf);
+    let sent = client
+        .http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await;
+    outcome.status = match sent {
+        Ok(r) if r.status() == 303 => {
+            match client.http.get(format!("{base}/import")).send().await {
+                Ok(page) => match page.text().await {
+                    Ok(html) => {
+                        outcome.acknowledged = html.contains("id=\"import-summary\"");
+                        Ok(if outcome.acknowledged { 303 } else { 500 })
+                    }
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            }
+        }
+        Ok(r) => Ok(r.status().as_u16()),
+        Err(e) => Err(e),
+    };
+    outcome
+}
+
+/// The page reads, value entries and client evaluations.
+async fn simple(
+    client: &Client,
+    db: &PgPool,
+    base: &str,
+    month: &str,
+    marker: &str,
+    step: Step,
+) -> Outcome {
+    let (kind, request) = match step {
+        Step::Get(kind, path) => (kind, client.http.get(format!("{base}{path}"))),
+        Step::Value {
+            account,
+            kpi,
+            value,
+        } => {
+            // The version the form would carry: what is stored now.
+            let version: Option<i32> = sqlx::query_scalar(
+                "SELECT version FROM kpi_values WHERE account_kpi_id = $1
+                 AND period = date_trunc('month', now())::date",
+            )
+            .bind(kpi)
+            .fetch_optional(db)
+            .await
+            .ok()
+            .flatten();
+            let version = version.map(|v| v.to_string()).unwrap_or_default();
+            let form = [
+                ("period", month),
+                ("value", value.as_str()),
+                ("comment", marker),
+                ("version", version.as_str()),
+                ("_csrf", client.csrf.as_str()),
+            ];
+            let url = format!("{base}/accounts/{account}/kpis/{kpi}/values");
+            (Kind::ValueEntry, client.http.post(url).form(&form))
+        }
+        Step::Evaluate {
+            kpi,
+            period,
+            action,
+        } => {
+            let form = [
+                ("period", period.as_str()),
+                ("action", action),
+                ("body", marker),
+                ("_csrf", client.csrf.as_str()),
+            ];
+            let url = format!("{base}/portal/kpis/{kpi}/evaluate");
+            (Kind::ClientEvaluation, client.http.post(url).form(&form))
+        }
+        Step::Survey | Step::Import(_) => unreachable!("handled by the caller"),
+    };
+    let status = match request.send().await {
+        // A refused evaluation step is answered like a recorded one (303), with an
+        // error message on the page it leads to: read that page, as the user does.
+        Ok(r) if kind == Kind::ClientEvaluation && r.status() == 303 => {
+            let to = r
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("/portal")
+                .to_owned();
+            match client.http.get(format!("{base}{to}")).send().await {
+                Ok(page) => match page.text().await {
+                    Ok(html) if html.contains("flash--error") => Ok(422),
+                    Ok(_) => Ok(303),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            }
+        }
+        Ok(r) => Ok(r.status().as_u16()),
+        Err(e) => Err(e),
+    };
+    Outcome {
+        kind,
+        acknowledged: matches!(status, Ok(303)),
+        status,
+        markers: vec![marker.to_owned()],
+        values: Vec::new(),
     }
 }
 
@@ -487,6 +807,15 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
     ensure!(plan.clients > 0, "--clients must be at least 1");
     let people = personas(&db).await?;
     let run = format!("{:x}", rand::thread_rng().r#gen::<u32>());
+    // Enough links for a tenth of every client's steps at the debug build's pace;
+    // when they run out, clients stop answering the survey.
+    let wanted = (plan.clients * 40).min(plan.clients * plan.max_requests_per_client);
+    let (campaign, tokens) = open_survey_links(&db, &run, wanted.clamp(1, 4000)).await?;
+    let by_hash: HashMap<String, String> = tokens
+        .iter()
+        .map(|t| (crate::sharing::invitations::hash(t), t.clone()))
+        .collect();
+    let links = Arc::new(Mutex::new(tokens));
     let plan = Arc::new(plan);
     let tally = Arc::new(Mutex::new(Tally::default()));
     println!(
@@ -512,6 +841,7 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
             plan.clone(),
             deadline,
             db.clone(),
+            links.clone(),
             tally.clone(),
         )));
     }
@@ -535,8 +865,42 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
             .bind(&like)
             .fetch_all(&db)
             .await?;
+    // Survey answers, by the token of their link (a link takes one answer).
+    let answers: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT l.token_hash, count(r.id) FROM survey_links l
+         LEFT JOIN survey_responses r ON r.link_id = l.id
+         WHERE l.campaign_id = $1 GROUP BY 1",
+    )
+    .bind(campaign)
+    .fetch_all(&db)
+    .await?;
+    // The run is over: its unused links close.
+    sqlx::query(
+        "UPDATE survey_links SET expires_at = now() WHERE campaign_id = $1 AND answered_at IS NULL",
+    )
+    .bind(campaign)
+    .execute(&db)
+    .await?;
     found.extend(values);
     found.extend(messages);
+    found.extend(
+        answers
+            .into_iter()
+            .filter_map(|(h, n)| by_hash.get(&h).map(|t| (t.clone(), n))),
+    );
+    // Imported rows: the history row carrying the marker holds the value sent (a later
+    // import may have replaced it in kpi_values; history keeps both).
+    let imported: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT after_comment, after_value::bigint FROM kpi_value_history
+         WHERE after_comment LIKE $1 AND source = 'csv'",
+    )
+    .bind(&like)
+    .fetch_all(&db)
+    .await?;
+    let wrong_values = imported
+        .iter()
+        .filter(|(m, v)| t.imported.get(m).is_some_and(|sent| sent != v))
+        .count();
     let acknowledged: Vec<String> = t.acknowledged.iter().map(|(_, m)| m.clone()).collect();
     let refused: Vec<String> = t.refused.iter().map(|(_, m)| m.clone()).collect();
     let (lost, duplicated, ghost) = reconcile(&acknowledged, &refused, &found);
@@ -576,36 +940,60 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
             statuses.join(" ")
         );
     }
+    let acked = |kind: Kind| t.acknowledged.iter().filter(|(k, _)| *k == kind).count();
     println!(
-        "\nwrites acknowledged: {} ({} value entries, {} client messages)",
+        "\nwrites acknowledged: {} ({} value entries, {} client messages, {} survey answers, {} imported CSV rows)",
         acknowledged.len(),
-        t.acknowledged
-            .iter()
-            .filter(|(k, _)| *k == Kind::ValueEntry)
-            .count(),
-        t.acknowledged
-            .iter()
-            .filter(|(k, _)| *k == Kind::ClientEvaluation)
-            .count(),
+        acked(Kind::ValueEntry),
+        acked(Kind::ClientEvaluation),
+        acked(Kind::SurveyAnswer),
+        acked(Kind::CsvImport),
     );
+    let per_kind = |list: &[String]| {
+        let of = |kind: Kind| {
+            list.iter()
+                .filter(|m| {
+                    t.acknowledged
+                        .iter()
+                        .chain(&t.refused)
+                        .any(|(k, x)| *k == kind && x == *m)
+                })
+                .count()
+        };
+        format!(
+            "value entries {}, client messages {}, survey answers {}, CSV rows {}",
+            of(Kind::ValueEntry),
+            of(Kind::ClientEvaluation),
+            of(Kind::SurveyAnswer),
+            of(Kind::CsvImport)
+        )
+    };
     println!("unexpected statuses (not 2xx/303, nor 409/422 on writes): {unexpected}");
     println!(
-        "lost writes (acknowledged, not in the database): {}",
-        lost.len()
+        "lost writes (acknowledged, not in the database): {} ({})",
+        lost.len(),
+        per_kind(&lost)
     );
     println!(
-        "duplicated writes (in the database more than once): {}",
-        duplicated.len()
+        "duplicated writes (in the database more than once): {} ({})",
+        duplicated.len(),
+        per_kind(&duplicated)
     );
-    println!("writes answered with an error yet saved: {}", ghost.len());
+    println!(
+        "writes answered with an error yet saved: {} ({})",
+        ghost.len(),
+        per_kind(&ghost)
+    );
+    println!("imported CSV rows saved with another value than sent: {wrong_values}");
     for m in lost.iter().chain(&duplicated).take(10) {
         println!("  e.g. {m}");
     }
-    if !lost.is_empty() || !duplicated.is_empty() {
+    if !lost.is_empty() || !duplicated.is_empty() || wrong_values > 0 {
         bail!(
-            "{} lost and {} duplicated writes",
+            "{} lost and {} duplicated writes, {} imported rows with another value",
             lost.len(),
-            duplicated.len()
+            duplicated.len(),
+            wrong_values
         );
     }
     Ok(())
@@ -655,5 +1043,46 @@ mod tests {
         ] {
             assert!(check_loopback(&bad.parse().unwrap()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn hidden_fields_are_read_from_the_form() {
+        let html = r#"<form><input type="hidden" name="_csrf" value="abc">
+            <input type="hidden" name="_once" value="d3f"></form>"#;
+        assert_eq!(hidden_field(html, "_csrf").as_deref(), Some("abc"));
+        assert_eq!(hidden_field(html, "_once").as_deref(), Some("d3f"));
+        assert_eq!(hidden_field(html, "other"), None);
+    }
+
+    #[test]
+    fn import_files_follow_the_documented_format() {
+        let rows = [CsvRow {
+            account: "lumiere-retail".into(),
+            kpi: "otif".into(),
+            period: "2003-04".into(),
+            value: 42,
+            comment: "load-x-1-2-r0".into(),
+        }];
+        let body = csv_body(&rows);
+        assert_eq!(
+            body,
+            "account,kpi,period,value,comment\nlumiere-retail,otif,2003-04,42,load-x-1-2-r0\n"
+        );
+        let parsed = crate::values::csv_import::parse(body.as_bytes()).expect("parses");
+        assert_eq!(parsed.row_count(), 1);
+        let (ct, multipart) = multipart_file("file", "a.csv", &body, "XyZ");
+        assert_eq!(ct, "multipart/form-data; boundary=XyZ");
+        assert!(multipart.starts_with(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+        ));
+        assert!(multipart.ends_with(&format!("{body}\r\n--XyZ--\r\n")));
+    }
+
+    #[test]
+    fn old_months_stay_between_2001_and_2020() {
+        assert_eq!(old_month(0), "2001-01");
+        assert_eq!(old_month(11), "2001-12");
+        assert_eq!(old_month(239), "2020-12");
+        assert_eq!(old_month(240), "2001-01");
     }
 }
