@@ -142,6 +142,8 @@ struct Tally {
     transport_errors: usize,
     acknowledged: Vec<(Kind, String)>,
     refused: Vec<(Kind, String)>,
+    /// Answered, but the next page neither confirmed nor refused (see `Outcome`).
+    unconfirmed: Vec<(Kind, String)>,
     /// The value each acknowledged CSV row carried, by its marker.
     imported: HashMap<String, i64>,
 }
@@ -504,6 +506,11 @@ struct Outcome {
     status: Result<u16, reqwest::Error>,
     markers: Vec<String>,
     acknowledged: bool,
+    /// The server answered, but the page that should confirm or refuse the write
+    /// said neither (during a database outage the message stored for the next page
+    /// can be lost with the session): neither acknowledged nor refused, counted
+    /// apart and checked in the database like the others.
+    unconfirmed: bool,
     /// For CSV rows: marker → value sent.
     values: Vec<(String, i64)>,
 }
@@ -569,7 +576,13 @@ async fn drive(
         match outcome.status {
             Ok(status) => {
                 t.record(kind, status, took);
-                if kind.writes() {
+                if outcome.unconfirmed {
+                    t.unconfirmed
+                        .push((kind, outcome.markers.first().cloned().unwrap_or_default()));
+                }
+                if kind.writes() && outcome.unconfirmed && !outcome.acknowledged {
+                    // Neither acknowledged nor refused: only reported.
+                } else if kind.writes() {
                     let to = if outcome.acknowledged {
                         &mut t.acknowledged
                     } else {
@@ -603,6 +616,7 @@ async fn survey(base: &str, token: String) -> Outcome {
         status: Ok(0),
         markers: vec![token.clone()],
         acknowledged: false,
+        unconfirmed: false,
         values: Vec::new(),
     };
     let http = match reqwest::Client::builder()
@@ -678,6 +692,7 @@ async fn import(client: &Client, base: &str, marker: &str, mut rows: Vec<CsvRow>
         status: Ok(0),
         markers: rows.iter().map(|r| r.comment.clone()).collect(),
         acknowledged: false,
+        unconfirmed: false,
         values: rows.iter().map(|r| (r.comment.clone(), r.value)).collect(),
     };
     let boundary = format!("----boussole-load-{marker}");
@@ -700,8 +715,12 @@ async fn import(client: &Client, base: &str, marker: &str, mut rows: Vec<CsvRow>
             match client.http.get(format!("{base}/import")).send().await {
                 Ok(page) => match page.text().await {
                     Ok(html) => {
-                        outcome.acknowledged = html.contains("id=\"import-summary\"");
-                        Ok(if outcome.acknowledged { 303 } else { 500 })
+                        // The import answers 303 only once its transaction has
+                        // committed: that is the acknowledgement. The summary page
+                        // after it may still miss its summary (outage): say so apart.
+                        outcome.acknowledged = true;
+                        outcome.unconfirmed = !html.contains("id=\"import-summary\"");
+                        Ok(303)
                     }
                     Err(e) => Err(e),
                 },
@@ -780,7 +799,9 @@ async fn simple(
             match client.http.get(format!("{base}{to}")).send().await {
                 Ok(page) => match page.text().await {
                     Ok(html) if html.contains("flash--error") => Ok(422),
-                    Ok(_) => Ok(303),
+                    Ok(html) if html.contains("flash--success") => Ok(303),
+                    // Neither message: the user cannot tell whether it was saved.
+                    Ok(_) => Ok(0),
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
@@ -789,10 +810,12 @@ async fn simple(
         Ok(r) => Ok(r.status().as_u16()),
         Err(e) => Err(e),
     };
+    let unconfirmed = matches!(status, Ok(0));
     Outcome {
         kind,
         acknowledged: matches!(status, Ok(303)),
-        status,
+        unconfirmed,
+        status: if unconfirmed { Ok(303) } else { status },
         markers: vec![marker.to_owned()],
         values: Vec::new(),
     }
@@ -985,6 +1008,27 @@ pub async fn run(plan: Plan, db: PgPool) -> anyhow::Result<()> {
         per_kind(&ghost)
     );
     println!("imported CSV rows saved with another value than sent: {wrong_values}");
+    // Writes whose next page said neither "saved" nor "refused" (the message was
+    // lost with the session during an outage); for single-record kinds, how many
+    // of them the database holds.
+    let saved_unconfirmed = t
+        .unconfirmed
+        .iter()
+        .filter(|(k, m)| *k != Kind::CsvImport && found.get(m).copied().unwrap_or(0) > 0)
+        .count();
+    println!(
+        "writes with no confirmation or refusal on the next page: {} ({}); of those (CSV imports aside, which are acknowledged by their 303) saved: {saved_unconfirmed}",
+        t.unconfirmed.len(),
+        [Kind::ClientEvaluation, Kind::CsvImport]
+            .iter()
+            .map(|k| format!(
+                "{} {}",
+                k.name(),
+                t.unconfirmed.iter().filter(|(x, _)| x == k).count()
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     for m in lost.iter().chain(&duplicated).take(10) {
         println!("  e.g. {m}");
     }
