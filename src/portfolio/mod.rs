@@ -308,11 +308,14 @@ pub async fn csv(
         t("portfolio-col-trend"),
         t("portfolio-col-alerts"),
     ];
-    headers.extend(
-        crate::domain::Universe::ALL
-            .iter()
-            .map(|u| ui.t(&u.label_key())),
-    );
+    for u in crate::domain::Universe::ALL {
+        let name = ui.t(&u.label_key());
+        headers.push(format!(
+            "{name} ({})",
+            t("portfolio-col-status").to_lowercase()
+        ));
+        headers.insert(headers.len() - 1, name);
+    }
     headers.extend([
         t("portfolio-col-nps"),
         t("portfolio-col-revenue"),

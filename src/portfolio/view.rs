@@ -12,6 +12,8 @@ use super::PortfolioQuery;
 use super::data::Figures;
 
 pub struct Cell {
+    /// The score as computed (the CSV writes it as printed: `scoring::shown`).
+    pub score: Option<f64>,
     pub text: String,
     /// green | amber | red | none
     pub status: &'static str,
@@ -76,6 +78,7 @@ fn dash() -> String {
 fn cell(ui: &Ui, score: Option<f64>) -> Cell {
     let status = band(score).code();
     Cell {
+        score,
         text: score
             .map(|s| ui.num(crate::scoring::shown(s), 0))
             .unwrap_or_else(dash),
@@ -169,13 +172,15 @@ impl Row {
             num(self.delta, 1),
             self.alerts.to_string(),
         ];
-        cells.extend(self.universes.iter().map(|c| {
-            if c.status == "none" {
+        // Each universe: its score as a plain number, then its status in words.
+        for c in &self.universes {
+            cells.push(num(c.score.map(crate::scoring::shown), 0));
+            cells.push(if c.status == "none" {
                 String::new()
             } else {
-                format!("{} ({})", c.text, c.label)
-            }
-        }));
+                c.label.clone()
+            });
+        }
         cells.extend([
             num(self.nps, 0),
             num(self.revenue, 0),
