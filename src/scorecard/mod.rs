@@ -6,6 +6,7 @@ pub mod csv;
 pub mod help;
 pub mod kpi_page;
 pub mod page;
+pub mod state;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use sqlx::PgPool;
