@@ -75,6 +75,9 @@ pub enum Command {
     /// Voice of the customer tools (no database needed).
     #[command(subcommand)]
     Voc(VocCommand),
+    /// Recompute every account's stored scorecard state from the raw values (the
+    /// state is kept up to date by every write; this is the check and the repair).
+    RebuildScores,
 }
 
 #[derive(Debug, Subcommand)]

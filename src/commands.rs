@@ -48,6 +48,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Voc(cmd) => crate::voc::cli::run(cmd),
+        Command::RebuildScores => {
+            let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+            let started = std::time::Instant::now();
+            let before = crate::scorecard::state::snapshot(&database.pool).await;
+            let result = crate::scorecard::state::rebuild_all(&database.pool).await;
+            let after = crate::scorecard::state::snapshot(&database.pool).await;
+            database.shutdown().await;
+            let accounts = result?;
+            let (before, after) = (before?, after?);
+            let before: std::collections::HashSet<String> = before.into_iter().collect();
+            let changed = after.iter().filter(|row| !before.contains(*row)).count();
+            println!(
+                "scorecard state rebuilt for {accounts} accounts in {:.1} s; {changed} of {} stored rows changed",
+                started.elapsed().as_secs_f64(),
+                after.len()
+            );
+            Ok(())
+        }
         Command::Backup { file } => {
             let (opts, cluster) =
                 db::server_options(common.database_url.as_deref(), &common.data_dir).await?;
@@ -129,6 +147,10 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     }
     let state = crate::AppState::new(database.pool.clone(), config);
 
+    // Scorecard states of an earlier day, or left behind by a deferred bulk write,
+    // are recomputed in the background (pages bring up to date what they show).
+    let keeper = tokio::spawn(crate::scorecard::state::keeper(database.pool.clone()));
+
     // Expired sessions are deleted in the background, hourly. The store's own loop
     // ends at its first error, so a database outage would stop it for good: loop here.
     let store = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
@@ -165,6 +187,7 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     .with_graceful_shutdown(drain(Duration::from_secs(args.shutdown_grace_seconds)))
     .await;
     sweeper.abort();
+    keeper.abort();
     if let Some(m) = metrics_server {
         m.abort();
     }
@@ -295,7 +318,7 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
                     .after(&user),
             )
             .await?;
-            tx.commit().await?;
+            crate::db::commit(tx).await?;
             println!("user {} created ({})", user.email, user.role.code());
             if generated {
                 println!("password: {pw}");
@@ -316,7 +339,7 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
                 audit::Entry::new("user.password_changed").on("user", user.id),
             )
             .await?;
-            tx.commit().await?;
+            crate::db::commit(tx).await?;
             println!(
                 "password changed for {}; their open sessions are closed",
                 user.email

@@ -346,7 +346,7 @@ async fn open_survey_links(
     .bind(&hashes)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     Ok((campaign, tokens))
 }
 

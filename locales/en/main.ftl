@@ -100,6 +100,10 @@ stage-4 = Integrated
 
 ## Portfolio
 portfolio-title = Portfolio
+portfolio-pending = { $count ->
+    [one] One account is being recomputed: its scores may lag behind its values for a minute at most.
+   *[other] { $count } accounts are being recomputed: their scores may lag behind their values for a minute at most.
+}
 portfolio-accounts = Accounts
 portfolio-by-stage = Accounts by stage of the KAM pyramid
 

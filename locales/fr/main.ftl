@@ -100,6 +100,10 @@ stage-4 = Intégré
 
 ## Portfolio
 portfolio-title = Portefeuille
+portfolio-pending = { $count ->
+    [one] Un compte est en cours de recalcul : ses scores peuvent avoir une minute de retard sur ses valeurs.
+   *[other] { $count } comptes sont en cours de recalcul : leurs scores peuvent avoir une minute de retard sur leurs valeurs.
+}
 portfolio-accounts = Comptes
 portfolio-by-stage = Comptes par stade de la pyramide KAM
 

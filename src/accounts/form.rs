@@ -317,7 +317,7 @@ pub async fn create(
             .after(&v),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "account-created").await?;
     Ok(see_other(&format!("/accounts/{id}")))
 }
@@ -436,7 +436,7 @@ pub async fn update(
             .after(&v),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "account-saved").await?;
     Ok(see_other(&format!("/accounts/{id}")))
 }

@@ -42,8 +42,7 @@ pub struct ListPage {
 async fn listed(state: &AppState, user: &crate::users::User, ui: &Ui) -> AppResult<Vec<Listed>> {
     let all = accounts::visible_to(&state.db, user).await?;
     let settings = data::settings(&state.db).await?;
-    let (as_of, prev_as_of) = data::as_of_dates();
-    let mut figures = data::figures(&state.db, &all, as_of, prev_as_of, &settings).await?;
+    let (mut figures, _pending) = data::figures(&state.db, &all, &settings).await?;
     Ok(all
         .into_iter()
         .map(|account| {

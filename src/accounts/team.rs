@@ -95,7 +95,7 @@ pub async fn add(
             .after(serde_json::json!({ "user_id": member, "function": function })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "team-updated").await?;
     Ok(see_other(&back))
 }
@@ -126,7 +126,7 @@ pub async fn remove(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "team-updated").await?;
     Ok(see_other(&format!("/accounts/{id}/edit#team")))
 }

@@ -110,7 +110,7 @@ pub async fn login(
         let mut tx = state.db.begin().await?;
         throttle::record(&mut *tx, &email, ctx.ip, false).await?;
         audit::record(&mut *tx, &actor, audit::Entry::new("auth.login_failed")).await?;
-        tx.commit().await?;
+        crate::db::commit(tx).await?;
         let ui_email = crate::web::input::visible(&form.email);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -136,7 +136,7 @@ pub async fn login(
     throttle::record(&mut *tx, &email, ctx.ip, verified && user.is_some()).await?;
     let Some(user) = user.filter(|_| verified) else {
         audit::record(&mut *tx, &actor, audit::Entry::new("auth.login_failed")).await?;
-        tx.commit().await?;
+        crate::db::commit(tx).await?;
         // The same answer for an unknown e-mail and a wrong password.
         return again(ui, StatusCode::UNAUTHORIZED, "login-failed");
     };
@@ -152,7 +152,7 @@ pub async fn login(
             .account(user.account_id),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
 
     // A new session id at login defeats session fixation; a new CSRF token too.
     let session = &ctx.session;
@@ -219,7 +219,7 @@ pub async fn language(
                 .after(serde_json::json!({ "locale": locale.code() })),
         )
         .await?;
-        tx.commit().await?;
+        crate::db::commit(tx).await?;
     }
     let back = safe_next(Some(&form.next))
         .or_else(|| referer_path(&headers))

@@ -162,3 +162,12 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
+
+/// Commits a write transaction: first recomputes the scorecard state of every
+/// account it changed (`scorecard::state::settle`), so that no reader ever sees a
+/// change without its scores. Every write of the app commits through here (a test
+/// finds any other `.commit()`).
+pub async fn commit(mut tx: sqlx::Transaction<'_, sqlx::Postgres>) -> sqlx::Result<()> {
+    crate::scorecard::state::settle(&mut tx).await?;
+    tx.commit().await
+}

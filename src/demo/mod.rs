@@ -318,6 +318,6 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     Ok(())
 }

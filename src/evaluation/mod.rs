@@ -315,7 +315,7 @@ async fn act(
         })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     Ok(Ok(Done::Recorded))
 }
 

@@ -548,6 +548,6 @@ async fn insert(
             .after(&created),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     Ok(Some(kpi_id))
 }

@@ -768,7 +768,7 @@ pub async fn create(
             .after(&v),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(
         &ctx.session,
         flash::Kind::Success,
@@ -865,7 +865,7 @@ pub async fn update(
             .after(&v),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "library-template-saved").await?;
     Ok(see_other(&format!("/admin/kpis#template-{id}")))
 }

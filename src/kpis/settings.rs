@@ -416,7 +416,7 @@ pub async fn save(
             .after(&v),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "kpi-settings-saved").await?;
     Ok(see_other(&settings_url(id, kpi_id)))
 }
@@ -487,7 +487,7 @@ pub async fn set_target(
             }),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "kpi-target-saved").await?;
     Ok(see_other(&format!("{}#targets", settings_url(id, kpi_id))))
 }
@@ -525,7 +525,7 @@ pub async fn remove_target(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "kpi-target-removed").await?;
     Ok(see_other(&format!("{}#targets", settings_url(id, kpi_id))))
 }
@@ -606,7 +606,7 @@ pub async fn delete(
             .before(serde_json::json!({ "kpi": kpi, "values_deleted": values })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "kpi-deleted").await?;
     Ok(see_other(&format!("/accounts/{id}")))
 }

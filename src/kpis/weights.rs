@@ -237,7 +237,7 @@ pub async fn save(
             .after(&after),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "weights-saved").await?;
     Ok(see_other(&format!("/accounts/{id}")))
 }

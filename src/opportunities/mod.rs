@@ -260,7 +260,7 @@ pub async fn create(
             .after(&checked),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "opportunity-saved").await?;
     Ok(see_other(&format!("/accounts/{id}/opportunities")))
 }
@@ -307,7 +307,7 @@ pub async fn close(
             .after(serde_json::json!({ "outcome": form.outcome })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "opportunity-saved").await?;
     Ok(see_other(&format!("/accounts/{id}/opportunities")))
 }
@@ -360,7 +360,7 @@ pub async fn add_review(
             .after(serde_json::json!({ "held_on": held, "title": title })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "review-saved").await?;
     Ok(see_other(&format!("/accounts/{id}/opportunities#reviews")))
 }

@@ -242,7 +242,7 @@ pub async fn validate(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let text = ui.locale.t_args(
         "portal-validated-count",
         &[("count", FluentValue::from(locked.len()))],

@@ -1,6 +1,6 @@
 //! The portfolio's numbers, in bulk: a fixed handful of queries whatever the
-//! number of accounts (no scorecard load per account), then the pure `scoring`
-//! module per account on the rows already in memory.
+//! number of accounts. Scores are read from the stored scorecard state
+//! (`scorecard::state`), never recomputed here.
 
 use std::collections::HashMap;
 
@@ -9,31 +9,11 @@ use sqlx::PgPool;
 
 use crate::accounts::AccountSummary;
 use crate::director::clv::{self, Clv, ClvInputs, YearFigures};
-use crate::domain::{DataDomain, Direction, Frequency, Universe};
+use crate::domain::Frequency;
 use crate::i18n::format::Share;
 use crate::period::Period;
-use crate::scoring::{self, KpiInput, Observation, Scorecard, Thresholds};
-
-/// One KPI with its latest value now and at the end of the previous month.
-struct KpiLatest {
-    id: i64,
-    account_id: i64,
-    code: String,
-    universe: Universe,
-    weight: f64,
-    direction: Direction,
-    frequency: Frequency,
-    domain: DataDomain,
-    green_from: f64,
-    amber_from: f64,
-    freshness_months: i32,
-    now_period: Option<NaiveDate>,
-    now_value: Option<f64>,
-    now_target: Option<f64>,
-    prev_period: Option<NaiveDate>,
-    prev_value: Option<f64>,
-    prev_target: Option<f64>,
-}
+use crate::scorecard::state;
+use crate::scoring::Scorecard;
 
 /// The director's settings (one row).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -106,170 +86,21 @@ impl Figures {
 }
 
 /// A contest answered later than this is "waiting too long".
-pub const CONTEST_WAIT_DAYS: i32 = 14;
+pub use crate::scorecard::state::CONTEST_WAIT_DAYS;
 
-/// Each KPI (one row) with its latest value on or before the as-of date (`n`),
-/// and its latest value on or before the end of last month as it was known when
-/// this month began (`b`: recorded before `$4`, with the number its history had
-/// then), the same rule as the scorecard's "before" side (`scorecard::known_at`).
-const LATEST_SQL: &str = "SELECT k.id, k.account_id, k.code, k.universe, k.weight::float8 AS weight, k.direction, \
-        k.frequency, k.domain, k.green_from::float8 AS green_from, k.amber_from::float8 AS amber_from, \
-        k.freshness_months, n.period, n.value, n.target, \
-        b.period AS prev_period, b.value AS prev_value, b.target AS prev_target \
- FROM account_kpis k \
- LEFT JOIN LATERAL (SELECT v.period, v.value::float8 AS value, COALESCE(t.target, k.target)::float8 AS target \
-     FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
-     WHERE v.account_kpi_id = k.id AND v.period <= $2 ORDER BY v.period DESC LIMIT 1) n ON true \
- LEFT JOIN LATERAL (SELECT v.period, \
-            COALESCE((SELECT h.after_value FROM kpi_value_history h \
-                      WHERE h.account_kpi_id = v.account_kpi_id AND h.period = v.period AND h.changed_at < $4 \
-                      ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), v.value)::float8 AS value, \
-            COALESCE(t.target, k.target)::float8 AS target \
-     FROM kpi_values v LEFT JOIN kpi_targets t ON t.account_kpi_id = k.id AND t.period = v.period \
-     WHERE v.account_kpi_id = k.id AND v.period <= $3 AND v.created_at < $4 \
-     ORDER BY v.period DESC LIMIT 1) b ON true \
- WHERE k.account_id = ANY($1) ORDER BY k.account_id, k.id";
-
-/// A row of `LATEST_SQL`.
-#[derive(sqlx::FromRow)]
-struct LatestRow {
-    id: i64,
-    account_id: i64,
-    code: String,
-    universe: Universe,
-    weight: f64,
-    direction: Direction,
-    frequency: Frequency,
-    domain: DataDomain,
-    green_from: f64,
-    amber_from: f64,
-    freshness_months: i32,
-    period: Option<NaiveDate>,
-    value: Option<f64>,
-    target: Option<f64>,
-    prev_period: Option<NaiveDate>,
-    prev_value: Option<f64>,
-    prev_target: Option<f64>,
-}
-
-/// One `KpiLatest` per row (one row per KPI).
-fn fold_latest(rows: Vec<LatestRow>) -> Vec<KpiLatest> {
-    rows.into_iter()
-        .map(|r| {
-            let value = r
-                .period
-                .zip(r.value)
-                .zip(r.target)
-                .map(|((p, v), t)| (p, v, t));
-            let prev = r
-                .prev_period
-                .zip(r.prev_value)
-                .zip(r.prev_target)
-                .map(|((p, v), t)| (p, v, t));
-            KpiLatest {
-                id: r.id,
-                account_id: r.account_id,
-                code: r.code,
-                universe: r.universe,
-                weight: r.weight,
-                direction: r.direction,
-                frequency: r.frequency,
-                domain: r.domain,
-                green_from: r.green_from,
-                amber_from: r.amber_from,
-                freshness_months: r.freshness_months,
-                now_period: value.map(|v| v.0),
-                now_value: value.map(|v| v.1),
-                now_target: value.map(|v| v.2),
-                prev_period: prev.map(|v| v.0),
-                prev_value: prev.map(|v| v.1),
-                prev_target: prev.map(|v| v.2),
-            }
-        })
-        .collect()
-}
-
-fn input(k: &KpiLatest, now: bool) -> KpiInput {
-    let (period, value, target) = if now {
-        (k.now_period, k.now_value, k.now_target)
-    } else {
-        (k.prev_period, k.prev_value, k.prev_target)
-    };
-    KpiInput {
-        id: k.id,
-        universe: k.universe,
-        weight: k.weight,
-        direction: k.direction,
-        thresholds: Thresholds {
-            green_from: k.green_from,
-            amber_from: k.amber_from,
-        },
-        freshness_months: k.freshness_months.max(0) as u32,
-        latest: match (period, value, target) {
-            (Some(p), Some(value), Some(target)) => {
-                Period::from_start(k.frequency, p).map(|p| Observation {
-                    period_end: p.end(),
-                    value,
-                    target,
-                })
-            }
-            _ => None,
-        },
-    }
-}
-
-/// The figures of every given account, as of `as_of` (trend against `prev_as_of`).
+/// The figures of every given account, read from the stored scorecard state
+/// (brought up to date first: see `scorecard::state::bring_up_to_date`), plus the
+/// reviews and booked financials, in a fixed handful of queries. The second value
+/// counts the accounts still being recomputed (shown as such by the pages).
 pub async fn figures(
     db: &PgPool,
     accounts: &[AccountSummary],
-    as_of: NaiveDate,
-    prev_as_of: NaiveDate,
     settings: &Settings,
-) -> sqlx::Result<HashMap<i64, Figures>> {
+) -> sqlx::Result<(HashMap<i64, Figures>, usize)> {
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
-    let year_ago = as_of - chrono::Months::new(12);
-    let two_years_ago = as_of - chrono::Months::new(24);
-    let (kpis, weights, revenue, validation, reviews, financials, acquisition) = tokio::try_join!(
-        sqlx::query_as::<_, LatestRow>(LATEST_SQL)
-            .bind(&ids)
-            .bind(as_of)
-            .bind(prev_as_of)
-            // The month began the day after the end of the previous one.
-            .bind((prev_as_of + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc())
-            .fetch_all(db),
-        sqlx::query_as::<_, (i64, Universe, f64)>(
-            "SELECT account_id, universe, weight::float8 FROM universe_weights WHERE account_id = ANY($1)"
-        )
-        .bind(&ids)
-        .fetch_all(db),
-        sqlx::query_as::<_, (i64, Option<f64>, Option<f64>, i64, i64)>(
-            "SELECT k.account_id, \
-                    sum(v.value) FILTER (WHERE v.period > $2)::float8, \
-                    sum(v.value) FILTER (WHERE v.period <= $2)::float8, \
-                    count(*) FILTER (WHERE v.period > $2), count(*) FILTER (WHERE v.period <= $2) \
-             FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
-             WHERE k.account_id = ANY($1) AND k.code = 'revenue' AND v.period > $3 AND v.period <= $4 \
-             GROUP BY k.account_id"
-        )
-        .bind(&ids)
-        .bind(year_ago)
-        .bind(two_years_ago)
-        .bind(as_of)
-        .fetch_all(db),
-        sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
-            "SELECT k.account_id, count(*), \
-                    count(*) FILTER (WHERE v.validation = 'validated'), \
-                    count(*) FILTER (WHERE v.validation = 'contested'), \
-                    count(*) FILTER (WHERE v.validation = 'contested' \
-                                     AND COALESCE(v.validation_at, v.updated_at) < now() - make_interval(days => $3)) \
-             FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
-             WHERE k.account_id = ANY($1) AND k.visibility <> 'internal' AND v.period > $2 \
-             GROUP BY k.account_id"
-        )
-        .bind(&ids)
-        .bind(year_ago)
-        .bind(CONTEST_WAIT_DAYS)
-        .fetch_all(db),
+    let pending = state::bring_up_to_date(db, &ids).await?;
+    let (summaries, reviews, financials, acquisition) = tokio::try_join!(
+        state::summaries(db, &ids),
         sqlx::query_as::<_, (i64, NaiveDate)>(
             "SELECT account_id, max(held_on) FROM business_reviews WHERE account_id = ANY($1) GROUP BY account_id"
         )
@@ -282,86 +113,50 @@ pub async fn figures(
         .bind(&ids)
         .fetch_all(db),
     )?;
-
-    let mut by_account: HashMap<i64, Vec<KpiLatest>> = HashMap::new();
-    for k in fold_latest(kpis) {
-        by_account.entry(k.account_id).or_default().push(k);
-    }
-    let mut weights_of: HashMap<i64, Vec<(Universe, f64)>> = HashMap::new();
-    for (a, u, w) in weights {
-        weights_of.entry(a).or_default().push((u, w));
-    }
-    let revenue: HashMap<i64, (Option<f64>, Option<f64>, i64, i64)> = revenue
-        .into_iter()
-        .map(|(a, cur, prev, nc, np)| (a, (cur, prev, nc, np)))
-        .collect();
-    let validation: HashMap<i64, (i64, i64, i64, i64)> = validation
-        .into_iter()
-        .map(|(a, n, v, c, o)| (a, (n, v, c, o)))
-        .collect();
     let reviews: HashMap<i64, NaiveDate> = reviews.into_iter().collect();
     let acquisition: HashMap<i64, f64> = acquisition.into_iter().collect();
 
-    let empty = Vec::new();
     let mut out = HashMap::new();
     for a in accounts {
-        let kpis = by_account.get(&a.id).unwrap_or(&empty);
-        let weights = weights_of.get(&a.id).cloned().unwrap_or_default();
-        let now_inputs: Vec<KpiInput> = kpis.iter().map(|k| input(k, true)).collect();
-        let prev_inputs: Vec<KpiInput> = kpis.iter().map(|k| input(k, false)).collect();
-        let now = scoring::score(&now_inputs, &weights, as_of);
-        let before = scoring::score(&prev_inputs, &weights, prev_as_of);
-        let fresh_ids: Vec<i64> = now
-            .kpis
-            .iter()
-            .filter(|k| k.score.is_some())
-            .map(|k| k.id)
-            .collect();
-        let client: Vec<&KpiLatest> = kpis
-            .iter()
-            .filter(|k| k.domain == DataDomain::Client)
-            .collect();
-        let nps = kpis
-            .iter()
-            .find(|k| k.code == "nps")
-            .and_then(|k| k.now_value);
-        let (revenue, growth) = match revenue.get(&a.id) {
-            Some((Some(cur), prev, nc, np)) => {
-                // Monthly means, so that a month not yet entered does not count as a fall.
-                let growth = prev
-                    .filter(|p| *p > 0.0 && *np > 0 && *nc > 0)
-                    .map(|p| Share::new((cur / *nc as f64) / (p / *np as f64) - 1.0));
-                (Some(*cur), growth)
-            }
-            _ => (None, None),
+        // An account with no state yet (being recomputed) is left out of the
+        // figures rather than shown with made-up ones.
+        let Some(s) = summaries.get(&a.id) else {
+            continue;
         };
-        let (shared_values, validated, contested, contested_old) =
-            validation.get(&a.id).copied().unwrap_or((0, 0, 0, 0));
+        // Monthly means, so that a month not yet entered does not count as a fall.
+        let growth = match (s.revenue, s.revenue_prev) {
+            (Some(cur), Some(prev)) if prev > 0.0 && s.revenue_n > 0 && s.revenue_prev_n > 0 => {
+                Some(Share::new(
+                    (cur / s.revenue_n as f64) / (prev / s.revenue_prev_n as f64) - 1.0,
+                ))
+            }
+            _ => None,
+        };
         let clv = financials
             .get(&a.id)
             .and_then(|years| clv_of(years, acquisition.get(&a.id).copied(), settings));
         out.insert(
             a.id,
             Figures {
-                fresh: fresh_ids.len(),
-                kpis: kpis.len(),
-                client_kpis: client.len(),
-                client_fresh: client.iter().filter(|k| fresh_ids.contains(&k.id)).count(),
-                now,
-                before,
-                nps,
-                revenue,
+                fresh: s.fresh,
+                kpis: s.kpis,
+                client_kpis: s.client_kpis,
+                client_fresh: s.client_fresh,
+                now: s.now.clone(),
+                before: s.before.clone(),
+                nps: s.nps,
+                revenue: s.revenue,
                 growth,
                 clv,
-                shared_values,
-                validated,
-                contested,
-                contested_old,
+                shared_values: s.shared_values,
+                validated: s.validated,
+                contested: s.contested,
+                contested_old: s.contested_old,
                 last_review: reviews.get(&a.id).copied(),
             },
         );
     }
-    Ok(out)
+    Ok((out, pending))
 }
 
 /// Yearly booked figures of the accounts, by account, oldest year first.

@@ -59,6 +59,8 @@ pub struct SortLink {
 #[template(path = "portfolio/index.html")]
 pub struct PortfolioPage {
     pub ui: Ui,
+    /// "N accounts being recomputed", when some are (see `Computed::pending`).
+    pub pending_text: Option<String>,
     pub rows: Vec<Row>,
     pub total_accounts: usize,
     pub filtered: usize,
@@ -96,6 +98,9 @@ pub struct Computed {
     pub alerts: Vec<alerts::Alert>,
     pub rows: Vec<Row>,
     pub filters: Filters,
+    /// Accounts whose scores are being recomputed (not in `figures` yet, or of
+    /// an earlier day): the page says so rather than show them as current.
+    pub pending: usize,
 }
 
 pub async fn compute(
@@ -106,8 +111,7 @@ pub async fn compute(
 ) -> AppResult<Computed> {
     let all = accounts::visible_to(&state.db, user).await?;
     let settings = data::settings(&state.db).await?;
-    let (as_of, prev_as_of) = data::as_of_dates();
-    let figures = data::figures(&state.db, &all, as_of, prev_as_of, &settings).await?;
+    let (figures, pending) = data::figures(&state.db, &all, &settings).await?;
     let mut alerts = alerts::alerts(ui.locale, &all, &figures);
     let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
     alerts.extend(alerts::hidden_discontent_alerts(&state.db, ui.locale, &ids).await?);
@@ -122,6 +126,7 @@ pub async fn compute(
     }
     view::sort(&mut rows, &filters);
     Ok(Computed {
+        pending,
         all,
         figures,
         alerts,
@@ -252,6 +257,7 @@ pub async fn page(
     let count = |key: &str, n: usize| ui.locale.t_args(key, &[("count", (n as i64).into())]);
     let key_accounts = c.all.iter().filter(|a| a.tier == Tier::KeyAccount).count();
     let p = PortfolioPage {
+        pending_text: (c.pending > 0).then(|| count("portfolio-pending", c.pending)),
         total_text: count("portfolio-accounts-count", c.all.len()),
         key_text: count("portfolio-key-accounts-count", key_accounts),
         filtered_text: count("portfolio-shown-count", filtered),

@@ -9,7 +9,7 @@ pub mod page;
 pub mod state;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::accounts::Account;
 use crate::domain::{DataDomain, Frequency, Universe};
@@ -33,6 +33,9 @@ pub struct Loaded {
     /// with the number they had then), ordered by KPI then period: the "before"
     /// side of "what moved the score".
     pub known_before: Vec<Known>,
+    /// The stored scores (`state`) when the page reads them instead of computing:
+    /// then `values` holds only the recent ones and `weights`, `known_before` are empty.
+    pub stored: Option<Scores>,
 }
 
 /// A value as it was known at a moment.
@@ -47,7 +50,7 @@ pub struct Known {
 /// it had then (the last change of its history made before `moment`; the stored
 /// number when its history says nothing, as for values never edited).
 async fn known_at(
-    db: &PgPool,
+    db: &mut PgConnection,
     account_id: i64,
     until: NaiveDate,
     moment: DateTime<Utc>,
@@ -79,55 +82,143 @@ fn month_began(until: NaiveDate) -> DateTime<Utc> {
         .and_utc()
 }
 
-/// Five queries whatever the size of the portfolio: KPIs, values, target
-/// overrides, universe weights, values as known when the month began (the
-/// account itself is loaded by the caller).
-pub async fn load(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
-    let (kpis, values, overrides, weights, known_before) = tokio::try_join!(
-        kpis::for_account(db, account.id),
-        values::for_account(db, account.id, until),
-        kpis::target_overrides(db, account.id),
-        kpis::universe_weights(db, account.id),
-        known_at(db, account.id, until, month_began(until)),
-    )?;
+/// Who a board is built for: staff see every KPI; the account's client users see
+/// the shared and joint KPIs from stage 2 on, and only those enter their scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Internal,
+    Client,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 2] = [Audience::Internal, Audience::Client];
+
+    /// As stored in `scorecard_state.audience`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Client => "client",
+        }
+    }
+}
+
+/// Everything needed to compute the scores as of `until`, read on one connection
+/// (the state's recomputation runs inside the writer's transaction): KPIs, every
+/// value up to `until`, target overrides, universe weights, values as known when
+/// the month began. Internal KPIs never enter a client's scores, so no score shown
+/// in the portal can leak them.
+pub async fn load_on(
+    conn: &mut PgConnection,
+    account: Account,
+    until: NaiveDate,
+    audience: Audience,
+) -> sqlx::Result<Loaded> {
+    let kpis = match audience {
+        Audience::Internal => kpis::for_account(&mut *conn, account.id).await?,
+        Audience::Client => kpis::shared_for_account(&mut *conn, account.id).await?,
+    };
+    let values = match audience {
+        Audience::Internal => values::for_account(&mut *conn, account.id, until).await?,
+        Audience::Client => values::shared_for_account(&mut *conn, account.id, until).await?,
+    };
+    let overrides = kpis::target_overrides(&mut *conn, account.id).await?;
+    let weights = kpis::universe_weights(&mut *conn, account.id).await?;
+    let known_before = known_at(&mut *conn, account.id, until, month_began(until)).await?;
+    let shown: Vec<i64> = kpis.iter().map(|k| k.id).collect();
     Ok(Loaded {
         account,
+        overrides: overrides
+            .into_iter()
+            .filter(|(id, _, _)| shown.contains(id))
+            .collect(),
+        known_before: known_before
+            .into_iter()
+            .filter(|v| shown.contains(&v.account_kpi_id))
+            .collect(),
         kpis,
         values,
-        overrides,
         weights,
-        known_before,
+        stored: None,
     })
 }
 
-/// The same, limited to what the account's client users may see: shared and joint
-/// KPIs from stage 2 on. Internal KPIs never enter the client's scores, so no score
-/// shown in the portal can leak them.
-pub async fn load_shared(db: &PgPool, account: Account, until: NaiveDate) -> sqlx::Result<Loaded> {
-    let (kpis, values, overrides, weights, known_before) = tokio::try_join!(
-        kpis::shared_for_account(db, account.id),
-        values::shared_for_account(db, account.id, until),
-        kpis::target_overrides(db, account.id),
-        kpis::universe_weights(db, account.id),
-        known_at(db, account.id, until, month_began(until)),
-    )?;
-    let shared: Vec<i64> = kpis.iter().map(|k| k.id).collect();
-    let overrides = overrides
-        .into_iter()
-        .filter(|(id, _, _)| shared.contains(id))
-        .collect();
-    let known_before = known_before
-        .into_iter()
-        .filter(|v| shared.contains(&v.account_kpi_id))
-        .collect();
-    Ok(Loaded {
-        account,
-        kpis,
-        values,
-        overrides,
-        weights,
-        known_before,
-    })
+/// What a scorecard page needs for `month`. For the current month the scores are
+/// the stored state (`state`), brought up to date first if a write left it behind,
+/// and only the recent values are read (the latest and a sparkline's worth per
+/// KPI); an earlier month is history, computed from the values as they were.
+pub async fn load_page(
+    db: &PgPool,
+    account: Account,
+    month: Period,
+    audience: Audience,
+) -> sqlx::Result<Loaded> {
+    let until = as_of(month);
+    if month == current_month() {
+        state::bring_up_to_date(db, &[account.id]).await?;
+        let (kpis, values, overrides, stored) = tokio::try_join!(
+            async {
+                match audience {
+                    Audience::Internal => kpis::for_account(db, account.id).await,
+                    Audience::Client => kpis::shared_for_account(db, account.id).await,
+                }
+            },
+            values::recent_for_account(
+                db,
+                account.id,
+                until,
+                audience == Audience::Client,
+                SPARK_PERIODS as i64 + 1
+            ),
+            kpis::target_overrides(db, account.id),
+            state::scores(db, account.id, audience, until),
+        )?;
+        if let Some(stored) = stored {
+            let shown: Vec<i64> = kpis.iter().map(|k| k.id).collect();
+            return Ok(Loaded {
+                account,
+                overrides: overrides
+                    .into_iter()
+                    .filter(|(id, _, _)| shown.contains(id))
+                    .collect(),
+                kpis,
+                values,
+                weights: Vec::new(),
+                known_before: Vec::new(),
+                stored: Some(stored),
+            });
+        }
+    }
+    let mut conn = db.acquire().await?;
+    load_on(&mut conn, account, until, audience).await
+}
+
+/// The scores of a board: now, as known when the month began, and what moved
+/// between the two. Pure; the one computation behind the stored state and the
+/// history views.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scores {
+    pub now: Scorecard,
+    pub before: Scorecard,
+    pub explanation: Explanation,
+}
+
+impl Scores {
+    pub fn compute(loaded: &Loaded, month: Period) -> Scores {
+        let as_of = as_of(month);
+        let prev_as_of = month.prev().end();
+        let now = scoring::score(&inputs(loaded, as_of), &loaded.weights, as_of);
+        let before = scoring::score(
+            &inputs_known(loaded, prev_as_of),
+            &loaded.weights,
+            prev_as_of,
+        );
+        let explanation = scoring::explain(&before, &now);
+        Scores {
+            now,
+            before,
+            explanation,
+        }
+    }
 }
 
 /// The as-of date for a month: its last day, or today for the current month.
@@ -177,15 +268,15 @@ pub struct Board<'a> {
 impl<'a> Board<'a> {
     pub fn build(loaded: &'a Loaded, month: Period) -> Self {
         let as_of = as_of(month);
-        let prev_as_of = month.prev().end();
         let rows: Vec<Row> = loaded.kpis.iter().map(|k| row(loaded, k, as_of)).collect();
-        let now = scoring::score(&inputs(loaded, as_of), &loaded.weights, as_of);
-        let before = scoring::score(
-            &inputs_known(loaded, prev_as_of),
-            &loaded.weights,
-            prev_as_of,
-        );
-        let explanation = scoring::explain(&before, &now);
+        let Scores {
+            now,
+            before,
+            explanation,
+        } = match &loaded.stored {
+            Some(stored) => stored.clone(),
+            None => Scores::compute(loaded, month),
+        };
         Board {
             loaded,
             as_of,

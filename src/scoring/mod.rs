@@ -52,7 +52,7 @@
 //!   worsening, by going stale, or by coming back.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{Direction, Universe};
 use crate::period;
@@ -62,7 +62,7 @@ mod tests;
 
 /// A KPI's status. `Stale` and `None` (no usable value) are statuses too, so that
 /// a missing figure is shown as such instead of as red.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rag {
     Green,
@@ -229,7 +229,7 @@ pub struct KpiInput {
     pub latest: Option<Observation>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiResult {
     pub id: i64,
     pub universe: Universe,
@@ -247,7 +247,7 @@ pub struct KpiResult {
     pub effective_weight: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UniverseResult {
     pub universe: Universe,
     pub score: Option<f64>,
@@ -261,12 +261,13 @@ pub struct UniverseResult {
     pub total: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scorecard {
     pub overall: Option<f64>,
     /// Always the five universes, in `Universe::ALL` order.
     pub universes: Vec<UniverseResult>,
-    /// Same order as the input.
+    /// Same order as the input. (Absent from the portfolio's stored summaries.)
+    #[serde(default)]
     pub kpis: Vec<KpiResult>,
 }
 
@@ -421,7 +422,7 @@ pub fn score(
 }
 
 /// One KPI's share of a change of the overall score, in points.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     pub id: i64,
     pub before_score: Option<f64>,
@@ -431,7 +432,7 @@ pub struct Contribution {
     pub points: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub before: Option<f64>,
     pub after: Option<f64>,

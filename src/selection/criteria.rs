@@ -329,7 +329,7 @@ pub async fn save(
             .after(&rows),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "criteria-saved").await?;
     Ok(see_other("/selection"))
 }

@@ -211,7 +211,7 @@ pub async fn save(
             .after(serde_json::json!({ "ratings": ratings, "kpi_values": snap, "scores": scores })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "rating-saved").await?;
     Ok(see_other("/selection"))
 }

@@ -199,7 +199,7 @@ pub async fn invite(
             .after(serde_json::json!({ "email": email, "name": name, "valid_days": VALID_DAYS })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let link = format!(
         "{}/invitation/{token}",
         site(&state, &headers).unwrap_or_default()
@@ -276,7 +276,7 @@ pub async fn revoke(
             .after(serde_json::json!({ "active": false })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "client-revoked").await?;
     Ok(see_other(&format!("/accounts/{id}/clients")))
 }
@@ -423,7 +423,7 @@ pub async fn accept(
             .after(&user),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "invitation-accepted").await?;
     Ok(see_other("/login"))
 }

@@ -202,7 +202,7 @@ pub async fn change(
             })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let message = if restricted.is_empty() {
         ui.t("stage-changed")
     } else {

@@ -318,7 +318,7 @@ async fn propose(
             }),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     Ok(())
 }
 
@@ -539,7 +539,7 @@ async fn decide(
     }
     let mut tx = state.db.begin().await?;
     close(&mut tx, ctx, account, kpi, proposal_id, decision).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let key = match decision {
         Decision::Accept => "target-agreed",
         Decision::Decline => "target-declined",

@@ -124,7 +124,7 @@ pub async fn set(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let text = ui.locale.t_args(
         "universe-visibility-set",
         &[

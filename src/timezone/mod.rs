@@ -118,7 +118,7 @@ pub async fn save(
             .after(serde_json::json!({ "time_zone": tz.name() })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "time-zone-saved").await?;
     Ok(see_other("/director/time-zone"))
 }

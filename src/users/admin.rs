@@ -209,7 +209,7 @@ pub async fn create(
             .after(&user),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "user-created").await?;
     Ok(see_other("/admin/users"))
 }

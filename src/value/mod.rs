@@ -305,7 +305,7 @@ pub async fn settings_save(
             })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "settings-saved").await?;
     Ok(see_other("/director/settings"))
 }

@@ -324,7 +324,7 @@ pub async fn save(
             render_status(StatusCode::CONFLICT, &page)
         };
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let key = match outcome {
         Saved::Unchanged => "value-unchanged",
         _ => "value-saved",

@@ -298,7 +298,7 @@ pub async fn upload(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     tracing::info!(
         file = %summary.file,
         created = summary.created,

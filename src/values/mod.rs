@@ -69,6 +69,33 @@ pub async fn shared_for_account(
     .await
 }
 
+/// The latest `per_kpi` values of each of the account's KPIs up to `until` (only
+/// the shared KPIs' when `shared`), ordered by KPI then period: the scorecard page
+/// shows the latest value and a sparkline, and reads its scores from the stored
+/// state, so it needs no older history. One index walk per KPI.
+pub async fn recent_for_account(
+    db: impl PgExecutor<'_>,
+    account_id: i64,
+    until: NaiveDate,
+    shared: bool,
+    per_kpi: i64,
+) -> sqlx::Result<Vec<ValueRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {VALUE_COLUMNS} FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         CROSS JOIN LATERAL (SELECT * FROM kpi_values x WHERE x.account_kpi_id = k.id AND x.period <= $2 \
+                             ORDER BY x.period DESC LIMIT $4) v \
+         LEFT JOIN users u ON u.id = v.entered_by \
+         WHERE k.account_id = $1 AND (NOT $3 OR ({CLIENT_SEES})) \
+         ORDER BY v.account_kpi_id, v.period"
+    ))
+    .bind(account_id)
+    .bind(until)
+    .bind(shared)
+    .bind(per_kpi)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn for_kpi(db: impl PgExecutor<'_>, kpi_id: i64) -> sqlx::Result<Vec<ValueRow>> {
     sqlx::query_as(&format!(
         "SELECT {VALUE_COLUMNS} FROM kpi_values v LEFT JOIN users u ON u.id = v.entered_by \

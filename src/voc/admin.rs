@@ -183,7 +183,7 @@ pub async fn save_theme(
             .after(&typed),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "voc-theme-saved").await?;
     Ok(see_other(&format!("/admin/voc#theme-{code}")))
 }
@@ -239,7 +239,7 @@ pub async fn save_question(
             .after(serde_json::json!({ "text_fr": fr, "text_en": en, "active": active })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "voc-question-saved").await?;
     Ok(see_other(&format!("/admin/voc#question-{code}")))
 }

@@ -375,7 +375,7 @@ async fn answer(
     )
     .await?;
     store::refresh_scorecard(&mut tx, link.account_id, today, &ctx.actor()).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     thanks_page(ui, link.account_name, action)
 }
 

@@ -261,7 +261,7 @@ pub async fn send(
             .after(serde_json::json!({ "title": title, "invited": chosen.len(), "days": days })),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     let mut created = Vec::new();
     for (name, email, link, language) in to_send {
         let mut mailed_to = None;

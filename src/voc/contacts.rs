@@ -498,7 +498,7 @@ async fn save(
         .after(&checked),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "contact-saved").await?;
     Ok(see_other(&format!("/accounts/{id}/contacts")))
 }

@@ -511,7 +511,7 @@ pub async fn add_note(
     )
     .await?;
     store::refresh_scorecard(&mut tx, id, said_on, &ctx.actor()).await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "voc-note-saved").await?;
     Ok(see_other(&back))
 }
@@ -609,7 +609,7 @@ pub async fn correct(
             .after(CorrectionRecord { label, themes }),
     )
     .await?;
-    tx.commit().await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "voc-corrected").await?;
     Ok(see_other(&format!(
         "/accounts/{id}/voc#verbatim-{verbatim_id}"
