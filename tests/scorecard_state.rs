@@ -49,7 +49,7 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (kpi.clone(), back.clone()).prop_map(|(kpi, back)| Write::DeleteTarget { kpi, back }),
         1 => (0usize..2, 0usize..5, 0u32..=100).prop_map(|(account, universe, w)| Write::UniverseWeight { account, universe, weight: f64::from(w) }),
         1 => (kpi.clone(), 80u32..120, 40u32..80).prop_map(|(kpi, g, a)| Write::Thresholds { kpi, green: f64::from(g), amber: f64::from(a) }),
-        1 => (kpi.clone(), 0u32..5).prop_map(|(kpi, w)| Write::KpiWeight { kpi, weight: f64::from(w) }),
+        1 => (kpi.clone(), 1u32..6).prop_map(|(kpi, w)| Write::KpiWeight { kpi, weight: f64::from(w) }),
         1 => (kpi.clone(), 0usize..3).prop_map(|(kpi, visibility)| Write::Visibility { kpi, visibility }),
         1 => (0usize..2, 1i16..=4).prop_map(|(account, stage)| Write::Stage { account, stage }),
         1 => (kpi.clone(), back.clone(), 0usize..3).prop_map(|(kpi, back, state)| Write::Validation { kpi, back, state }),
@@ -191,7 +191,7 @@ impl World {
             Write::NewKpi { account, universe } => {
                 sql("INSERT INTO account_kpis (account_id, code, universe, name_fr, name_en, unit, direction, \
                                                frequency, domain, target, weight) \
-                     VALUES ($1, 'n' || (SELECT count(*) FROM account_kpis), $2::universe, 'n', 'n', 'number', \
+                     VALUES ($1, 'n' || (SELECT COALESCE(max(id), 0) + 1 FROM account_kpis), $2::universe, 'n', 'n', 'count', \
                              'higher_better', 'monthly', 'internal', 50, 1)")
                     .bind(self.accounts[account]).bind(UNIVERSES[universe]).execute(&mut *tx).await.unwrap();
             }
