@@ -285,13 +285,16 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
                 (Some(_), _) => anyhow::bail!("only client users belong to an account"),
                 (None, _) => None,
             };
+            let email = crate::email::Email::parse(&email)
+                .map_err(|_| anyhow::anyhow!("{} is not a valid e-mail address", email.trim()))?
+                .to_string();
             let (pw, generated) = password_from_env()?;
             let hash = password::hash(&pw)?;
             let mut tx = pool.begin().await?;
             let user = users::insert(
                 &mut *tx,
                 &users::NewUser {
-                    email: &email.trim().to_lowercase(),
+                    email: &email,
                     name: name.trim(),
                     role,
                     account_id,

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod director;
 pub mod domain;
 pub mod drivers;
+pub mod email;
 pub mod error;
 pub mod evaluation;
 pub mod feed;

@@ -18,23 +18,73 @@ use sqlx::PgPool;
 #[derive(Debug, Clone)]
 enum Write {
     /// A value entered or changed for a month `back` months ago.
-    Value { kpi: usize, back: u32, value: f64 },
-    DeleteValue { kpi: usize, back: u32 },
-    Target { kpi: usize, back: u32, target: f64 },
-    DeleteTarget { kpi: usize, back: u32 },
-    UniverseWeight { account: usize, universe: usize, weight: f64 },
-    Thresholds { kpi: usize, green: f64, amber: f64 },
-    KpiWeight { kpi: usize, weight: f64 },
-    Visibility { kpi: usize, visibility: usize },
-    Stage { account: usize, stage: i16 },
-    Validation { kpi: usize, back: u32, state: usize },
+    Value {
+        kpi: usize,
+        back: u32,
+        value: f64,
+    },
+    DeleteValue {
+        kpi: usize,
+        back: u32,
+    },
+    Target {
+        kpi: usize,
+        back: u32,
+        target: f64,
+    },
+    DeleteTarget {
+        kpi: usize,
+        back: u32,
+    },
+    UniverseWeight {
+        account: usize,
+        universe: usize,
+        weight: f64,
+    },
+    Thresholds {
+        kpi: usize,
+        green: f64,
+        amber: f64,
+    },
+    KpiWeight {
+        kpi: usize,
+        weight: f64,
+    },
+    Visibility {
+        kpi: usize,
+        visibility: usize,
+    },
+    Stage {
+        account: usize,
+        stage: i16,
+    },
+    Validation {
+        kpi: usize,
+        back: u32,
+        state: usize,
+    },
     /// A bulk write that commits without recomputing (left to the keeper).
-    Deferred { kpi: usize, back: u32, value: f64 },
-    NewKpi { account: usize, universe: usize },
-    DeleteKpi { kpi: usize },
+    Deferred {
+        kpi: usize,
+        back: u32,
+        value: f64,
+    },
+    NewKpi {
+        account: usize,
+        universe: usize,
+    },
+    DeleteKpi {
+        kpi: usize,
+    },
 }
 
-const UNIVERSES: [&str; 5] = ["marketing", "process", "relationship", "logistics", "financial"];
+const UNIVERSES: [&str; 5] = [
+    "marketing",
+    "process",
+    "relationship",
+    "logistics",
+    "financial",
+];
 const VISIBILITY: [&str; 3] = ["internal", "shared", "joint"];
 const VALIDATION: [&str; 3] = ["awaiting", "validated", "contested"];
 
@@ -93,7 +143,11 @@ impl World {
                         universe,
                         frequency,
                         domain: if j == 2 { "client" } else { "internal" },
-                        direction: if j == 1 { "lower_better" } else { "higher_better" },
+                        direction: if j == 1 {
+                            "lower_better"
+                        } else {
+                            "higher_better"
+                        },
                         ..Kpi::default()
                     },
                 )
@@ -135,7 +189,11 @@ impl World {
             Write::DeleteValue { kpi, back } => {
                 let Some(k) = kpi_of(kpi).await else { return };
                 sql("DELETE FROM kpi_values WHERE account_kpi_id = $1 AND period = $2")
-                    .bind(k).bind(month(back)).execute(&mut *tx).await.unwrap();
+                    .bind(k)
+                    .bind(month(back))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
             }
             Write::Target { kpi, back, target } => {
                 let Some(k) = kpi_of(kpi).await else { return };
@@ -146,9 +204,17 @@ impl World {
             Write::DeleteTarget { kpi, back } => {
                 let Some(k) = kpi_of(kpi).await else { return };
                 sql("DELETE FROM kpi_targets WHERE account_kpi_id = $1 AND period = $2")
-                    .bind(k).bind(month(back)).execute(&mut *tx).await.unwrap();
+                    .bind(k)
+                    .bind(month(back))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
             }
-            Write::UniverseWeight { account, universe, weight } => {
+            Write::UniverseWeight {
+                account,
+                universe,
+                weight,
+            } => {
                 sql("INSERT INTO universe_weights (account_id, universe, weight) VALUES ($1, $2::universe, $3::float8::numeric) \
                      ON CONFLICT (account_id, universe) DO UPDATE SET weight = EXCLUDED.weight")
                     .bind(self.accounts[account]).bind(UNIVERSES[universe]).bind(weight)
@@ -162,24 +228,42 @@ impl World {
             Write::KpiWeight { kpi, weight } => {
                 let Some(k) = kpi_of(kpi).await else { return };
                 sql("UPDATE account_kpis SET weight = $2::float8::numeric WHERE id = $1")
-                    .bind(k).bind(weight).execute(&mut *tx).await.unwrap();
+                    .bind(k)
+                    .bind(weight)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
             }
             Write::Visibility { kpi, visibility } => {
                 let Some(k) = kpi_of(kpi).await else { return };
                 // The stage may not allow it (a trigger refuses): then nothing changes.
                 sql("SAVEPOINT v").execute(&mut *tx).await.unwrap();
                 if sql("UPDATE account_kpis SET visibility = $2::kpi_visibility WHERE id = $1")
-                    .bind(k).bind(VISIBILITY[visibility]).execute(&mut *tx).await.is_err()
+                    .bind(k)
+                    .bind(VISIBILITY[visibility])
+                    .execute(&mut *tx)
+                    .await
+                    .is_err()
                 {
-                    sql("ROLLBACK TO SAVEPOINT v").execute(&mut *tx).await.unwrap();
+                    sql("ROLLBACK TO SAVEPOINT v")
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
                 }
             }
             Write::Stage { account, stage } => {
                 sql("SAVEPOINT s").execute(&mut *tx).await.unwrap();
                 if sql("UPDATE accounts SET stage = $2 WHERE id = $1")
-                    .bind(self.accounts[account]).bind(stage).execute(&mut *tx).await.is_err()
+                    .bind(self.accounts[account])
+                    .bind(stage)
+                    .execute(&mut *tx)
+                    .await
+                    .is_err()
                 {
-                    sql("ROLLBACK TO SAVEPOINT s").execute(&mut *tx).await.unwrap();
+                    sql("ROLLBACK TO SAVEPOINT s")
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
                 }
             }
             Write::Validation { kpi, back, state } => {
@@ -197,7 +281,11 @@ impl World {
             }
             Write::DeleteKpi { kpi } => {
                 let Some(k) = kpi_of(kpi).await else { return };
-                sql("DELETE FROM account_kpis WHERE id = $1").bind(k).execute(&mut *tx).await.unwrap();
+                sql("DELETE FROM account_kpis WHERE id = $1")
+                    .bind(k)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
             }
         }
         if matches!(w, Write::Deferred { .. }) {
@@ -208,7 +296,9 @@ impl World {
                 .await
                 .unwrap();
             assert!(dirty > 0, "a deferred write leaves its account marked");
-            let left = state::bring_up_to_date(&self.db, &self.accounts).await.unwrap();
+            let left = state::bring_up_to_date(&self.db, &self.accounts)
+                .await
+                .unwrap();
             assert_eq!(left, 0);
         } else {
             db::commit(tx).await.unwrap();
@@ -269,7 +359,11 @@ fn every_write_commits_through_db_commit() {
             }
         }
     }
-    assert!(offenders.is_empty(), "commit through db::commit:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "commit through db::commit:\n{}",
+        offenders.join("\n")
+    );
 }
 
 /// A value entered through the page moves the stored state in the same request,
@@ -305,7 +399,9 @@ async fn a_value_entered_on_the_page_is_in_the_state_when_the_page_answers() {
     .await
     .unwrap();
     let form = format!("form[action='/accounts/{account}/kpis/{kpi}/values']");
-    let period = page.attr(&format!("{form} input[name=period]"), "value").unwrap();
+    let period = page
+        .attr(&format!("{form} input[name=period]"), "value")
+        .unwrap();
     let version = page
         .attr(&format!("{form} input[name=version]"), "value")
         .unwrap_or_default();
@@ -351,7 +447,8 @@ async fn a_value_entered_on_the_page_is_in_the_state_when_the_page_answers() {
         .find(|l| l.contains("Lumi"))
         .expect("Lumière in the accounts CSV");
     assert!(
-        line.split([',', ';']).any(|cell| cell.trim_matches('"') == format!("{shown}")),
+        line.split([',', ';'])
+            .any(|cell| cell.trim_matches('"') == format!("{shown}")),
         "accounts CSV carries the stored score {shown}: {line}"
     );
 }

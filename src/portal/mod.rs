@@ -91,7 +91,8 @@ async fn show_with(
         refusal.error,
     )
     .await?;
-    let loaded = scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
+    let loaded =
+        scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
     let board = Board::build(&loaded, month);
     let mut page = scorecard::page::build(ui, &board, false, None);
     page.nothing_shared = loaded.kpis.is_empty();
@@ -339,7 +340,8 @@ pub async fn csv(
 ) -> AppResult<CsvResponse> {
     let account = own_account(&state, &user).await?;
     let month = month_from(&q)?;
-    let loaded = scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
+    let loaded =
+        scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
     scorecard::csv::write(&ui, &Board::build(&loaded, month))
 }
 
@@ -356,7 +358,8 @@ pub async fn preview_csv(
         .await?
         .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
-    let loaded = scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
+    let loaded =
+        scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;
     scorecard::csv::write(&ui, &Board::build(&loaded, month))
 }
 

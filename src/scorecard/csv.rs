@@ -23,7 +23,8 @@ pub async fn export(
         .await?
         .ok_or(AppError::NotFound)?;
     let month = month_from(&q)?;
-    let loaded = scorecard::load_page(&state.db, account, month, scorecard::Audience::Internal).await?;
+    let loaded =
+        scorecard::load_page(&state.db, account, month, scorecard::Audience::Internal).await?;
     write(&ui, &Board::build(&loaded, month))
 }
 

@@ -284,7 +284,8 @@ async fn show_arranged(
     status: StatusCode,
 ) -> AppResult<Response> {
     let can_edit = accounts::can_edit(user, &account);
-    let loaded = scorecard::load_page(&state.db, account, month, scorecard::Audience::Internal).await?;
+    let loaded =
+        scorecard::load_page(&state.db, account, month, scorecard::Audience::Internal).await?;
     let board = Board::build(&loaded, month);
     let validated = crate::evaluation::validated_share(&state.db, loaded.account.id).await?;
     let mut page = build(ui, &board, can_edit, error);

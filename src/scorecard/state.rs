@@ -69,7 +69,8 @@ async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> 
         return Ok(());
     };
     let month = crate::period::Period::containing(crate::domain::Frequency::Monthly, as_of);
-    let internal = scorecard::load_on(&mut *conn, account.clone(), as_of, Audience::Internal).await?;
+    let internal =
+        scorecard::load_on(&mut *conn, account.clone(), as_of, Audience::Internal).await?;
     let client = scorecard::load_on(&mut *conn, account, as_of, Audience::Client).await?;
     let (shared_values, validated, contested, contested_old): (i64, i64, i64, i64) =
         sqlx::query_as(
@@ -91,7 +92,10 @@ async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> 
     let counts = Counts::of(&internal, &staff.now, as_of);
     let theirs = Scores::compute(&client, month);
     for (audience, scores) in [(Audience::Internal, &staff), (Audience::Client, &theirs)] {
-        upsert(conn, account_id, audience, as_of, scores, &counts, validation).await?;
+        upsert(
+            conn, account_id, audience, as_of, scores, &counts, validation,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -299,17 +303,20 @@ pub async fn scores(
     audience: Audience,
     as_of: NaiveDate,
 ) -> sqlx::Result<Option<Scores>> {
-    let row: Option<(Json<Scorecard>, Json<Scorecard>, Json<crate::scoring::Explanation>)> =
-        sqlx::query_as(
-            "SELECT now, before, explanation FROM scorecard_state \
+    let row: Option<(
+        Json<Scorecard>,
+        Json<Scorecard>,
+        Json<crate::scoring::Explanation>,
+    )> = sqlx::query_as(
+        "SELECT now, before, explanation FROM scorecard_state \
              WHERE account_id = $1 AND audience = $2 AND as_of = $3 \
                AND NOT EXISTS (SELECT 1 FROM scorecard_dirty d WHERE d.account_id = $1)",
-        )
-        .bind(account_id)
-        .bind(audience.code())
-        .bind(as_of)
-        .fetch_optional(db)
-        .await?;
+    )
+    .bind(account_id)
+    .bind(audience.code())
+    .bind(as_of)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|(now, before, explanation)| Scores {
         now: now.0,
         before: before.0,

@@ -152,13 +152,14 @@ pub async fn invite(
     Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
     let account = editable(&state, &user, id).await?;
-    let email = form.email.trim().to_lowercase();
+    let parsed = crate::email::Email::parse(&form.email);
+    let email = parsed
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|_| form.email.trim().to_lowercase());
     let name = form.name.trim().to_owned();
-    let valid_email = email
-        .split_once('@')
-        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !email.contains(' '));
-    let problem = if !valid_email {
-        Some(("email", "email-invalid"))
+    let problem = if let Err(e) = parsed {
+        Some(("email", e.message_key()))
     } else if name.is_empty() || name.chars().count() > 200 {
         Some(("name", "field-required"))
     } else if users::find_by_email(&state.db, &email).await?.is_some() {

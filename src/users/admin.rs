@@ -96,15 +96,13 @@ fn validate(
     account_ids: &[i64],
 ) -> Result<Valid, BTreeMap<&'static str, &'static str>> {
     let mut errors = BTreeMap::new();
-    let email = form.email.trim().to_lowercase();
-    let at = email.find('@');
-    if email.is_empty() {
-        errors.insert("email", "field-required");
-    } else if at.is_none_or(|i| i == 0 || i == email.len() - 1)
-        || email.contains(char::is_whitespace)
-    {
-        errors.insert("email", "email-invalid");
-    }
+    let email = match crate::email::Email::parse(&form.email) {
+        Ok(e) => e.to_string(),
+        Err(e) => {
+            errors.insert("email", e.message_key());
+            String::new()
+        }
+    };
     let name = form.name.trim().to_owned();
     if name.is_empty() {
         errors.insert("name", "field-required");

@@ -184,16 +184,12 @@ fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Ch
     if !FUNCTIONS.contains(&f.function.as_str()) {
         errors.push(("function", "kpi-choose-from-list"));
     }
-    let email = f.email.trim().to_lowercase();
-    let email = if email.is_empty() {
-        None
-    } else if email.split_once('@').is_some_and(|(a, b)| {
-        !a.is_empty() && b.contains('.') && !email.contains(char::is_whitespace)
-    }) {
-        Some(email)
-    } else {
-        errors.push(("email", "email-invalid"));
-        None
+    let email = match crate::email::Email::parse_optional(&f.email) {
+        Ok(e) => e.map(|e| e.to_string()),
+        Err(e) => {
+            errors.push(("email", e.message_key()));
+            None
+        }
     };
     if !INFLUENCES.contains(&f.influence.as_str()) {
         errors.push(("influence", "kpi-choose-from-list"));
