@@ -1,7 +1,7 @@
 //! Who may do what. Every access decision in Boussole comes from here; handlers
 //! ask through the extractors in `auth::extract`, never by comparing roles inline.
 
-use crate::users::Role;
+use crate::users::{Role, User};
 
 /// The families of pages; each route belongs to exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,99 @@ pub fn allows(role: Role, area: Area) -> bool {
         Area::Inbox => matches!(role, Admin | Contributor | Kam),
         Area::Portal => role == Client,
         Area::Admin => role == Admin,
+    }
+}
+
+/// Admins and directors see every account; everyone else a scope (`member_filter`).
+pub fn sees_every_account(user: &User) -> bool {
+    matches!(user.role, Role::Admin | Role::Director)
+}
+
+/// The one rule for "accounts this user sees", as the value bound to
+/// [`sees_account_sql`]: `None` for every account, the user's id for a KAM (the
+/// accounts they own or are on the team of), an id matching nothing for anyone
+/// else (contributors reach values through their KPIs, clients through the portal).
+pub fn member_filter(user: &User) -> Option<i64> {
+    match user.role {
+        Role::Admin | Role::Director => None,
+        Role::Kam => Some(user.id),
+        Role::Contributor | Role::Client => Some(-1),
+    }
+}
+
+/// The SQL condition on an `accounts a` row for the accounts a user sees, with
+/// [`member_filter`] bound as parameter `$p`: the only copy of "owner or account
+/// team" in the code.
+pub fn sees_account_sql(p: usize) -> String {
+    format!(
+        "(${p}::bigint IS NULL OR a.owner_id = ${p} \
+          OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = ${p}))"
+    )
+}
+
+/// Who may change an account's record, team and KPIs: admins, directors, its owner.
+pub fn may_edit_account(user: &User, owner_id: Option<i64>) -> bool {
+    sees_every_account(user) || owner_id == Some(user.id)
+}
+
+/// A KAM's accounts are their own: they create accounts for themselves and keep
+/// the owner when editing; directors and admins choose and reassign owners.
+pub fn chooses_account_owner(user: &User) -> bool {
+    user.role != Role::Kam
+}
+
+/// A KAM sees "my accounts"; directors and admins the whole list.
+pub fn owns_accounts(user: &User) -> bool {
+    user.role == Role::Kam
+}
+
+/// Contributors supply values from their inbox (recorded as "contributor").
+pub fn is_contributor(user: &User) -> bool {
+    user.role == Role::Contributor
+}
+
+/// Client users see the client's side of the feed and notifications.
+pub fn is_client(user: &User) -> bool {
+    user.role == Role::Client
+}
+
+/// Whose navigation shows an unread-events badge: KAMs and client users.
+pub fn follows_feed(user: &User) -> bool {
+    matches!(user.role, Role::Kam | Role::Client)
+}
+
+/// The navigation of each role: only what the role may open.
+pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Admin => &[
+            ("/admin/users", "nav-users"),
+            ("/admin/kpis", "nav-kpi-library"),
+            ("/admin/voc", "nav-voc-admin"),
+            ("/portfolio", "nav-portfolio"),
+            ("/accounts", "nav-accounts"),
+        ],
+        Role::Director => &[
+            ("/portfolio", "nav-portfolio"),
+            ("/selection", "nav-selection"),
+            ("/capabilities", "nav-capabilities"),
+            ("/drivers", "nav-drivers"),
+            ("/accounts", "nav-accounts"),
+            ("/voc", "nav-voc"),
+        ],
+        Role::Kam => &[
+            ("/accounts", "nav-my-accounts"),
+            ("/evaluations", "nav-evaluations"),
+            ("/notifications", "nav-notifications"),
+            ("/portfolio", "nav-portfolio"),
+            ("/voc", "nav-voc"),
+            ("/inbox", "nav-inbox"),
+        ],
+        Role::Contributor => &[("/inbox", "nav-inbox")],
+        Role::Client => &[
+            ("/portal", "nav-portal"),
+            ("/portal/voc", "nav-portal-voc"),
+            ("/notifications", "nav-notifications"),
+        ],
     }
 }
 

@@ -273,17 +273,15 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
             role,
             account,
         } => {
-            let account_id = match (&account, role) {
-                (Some(slug), users::Role::Client) => Some(
+            let account_id = match (&account, role.belongs_to_an_account()) {
+                (Some(slug), true) => Some(
                     accounts::id_by_slug(pool, slug)
                         .await?
                         .with_context(|| format!("no account with code {slug}"))?,
                 ),
-                (None, users::Role::Client) => {
-                    anyhow::bail!("a client user needs --account <code>")
-                }
-                (Some(_), _) => anyhow::bail!("only client users belong to an account"),
-                (None, _) => None,
+                (None, true) => anyhow::bail!("a client user needs --account <code>"),
+                (Some(_), false) => anyhow::bail!("only client users belong to an account"),
+                (None, false) => None,
             };
             let email = crate::email::Email::parse(&email)
                 .map_err(|_| anyhow::anyhow!("{} is not a valid e-mail address", email.trim()))?

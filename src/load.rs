@@ -157,7 +157,7 @@ impl Tally {
 
 /// Who a client is and what it may touch, read from the database before the run.
 #[derive(Clone)]
-enum Role {
+enum Part {
     Director {
         accounts: Vec<i64>,
     },
@@ -175,7 +175,7 @@ enum Role {
 #[derive(Clone)]
 struct Persona {
     email: String,
-    role: Role,
+    role: Part,
 }
 
 async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
@@ -191,7 +191,7 @@ async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
     for email in directors {
         out.push(Persona {
             email,
-            role: Role::Director {
+            role: Part::Director {
                 accounts: accounts.clone(),
             },
         });
@@ -218,7 +218,7 @@ async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
         if !kpis.is_empty() {
             out.push(Persona {
                 email,
-                role: Role::Kam {
+                role: Part::Kam {
                     accounts,
                     kpis,
                     codes,
@@ -246,12 +246,12 @@ async fn personas(db: &PgPool) -> anyhow::Result<Vec<Persona>> {
         if !kpis.is_empty() {
             out.push(Persona {
                 email,
-                role: Role::Client { kpis },
+                role: Part::Client { kpis },
             });
         }
     }
     ensure!(
-        out.iter().any(|p| matches!(p.role, Role::Kam { .. })),
+        out.iter().any(|p| matches!(p.role, Part::Kam { .. })),
         "the database holds no KAM with monthly KPIs: load the demo first (`boussole demo`)"
     );
     Ok(out)
@@ -429,12 +429,12 @@ const IMPORT_ROWS: usize = 3;
 /// enter this month's values, client users read their portal and validate, contest or
 /// comment last month's values; KAMs also import small CSV files, and anyone may
 /// answer the survey through a personal link while the run's links last.
-fn choose(role: &Role, surveys_open: bool, rng: &mut impl Rng) -> Step {
+fn choose(part: &Part, surveys_open: bool, rng: &mut impl Rng) -> Step {
     if surveys_open && rng.gen_bool(0.1) {
         return Step::Survey;
     }
-    match role {
-        Role::Director { accounts } => {
+    match part {
+        Part::Director { accounts } => {
             if rng.gen_bool(0.3) {
                 Step::Get(Kind::Portfolio, "/portfolio".into())
             } else {
@@ -442,7 +442,7 @@ fn choose(role: &Role, surveys_open: bool, rng: &mut impl Rng) -> Step {
                 Step::Get(Kind::Scorecard, format!("/accounts/{a}"))
             }
         }
-        Role::Kam {
+        Part::Kam {
             accounts,
             kpis,
             codes,
@@ -480,7 +480,7 @@ fn choose(role: &Role, surveys_open: bool, rng: &mut impl Rng) -> Step {
                 }
             }
         }
-        Role::Client { kpis } => {
+        Part::Client { kpis } => {
             if rng.gen_bool(0.4) {
                 Step::Get(Kind::Portal, "/portal".into())
             } else {

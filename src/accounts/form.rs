@@ -13,10 +13,11 @@ use serde::Deserialize;
 use crate::accounts::{self, Account, Tier, team};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
+use crate::authz;
 use crate::domain::TeamFunction;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::users::{Role, User};
+use crate::users::User;
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
@@ -139,7 +140,7 @@ fn validate(f: &AccountForm, kams: &[i64], user: &User) -> Result<Valid, Errors>
         e.insert("tier", "field-required");
     }
     // A KAM creates accounts for themselves; directors and admins choose the owner.
-    let owner_id = if user.role == Role::Kam {
+    let owner_id = if !authz::chooses_account_owner(user) {
         Some(user.id)
     } else {
         match f.owner_id.trim() {
@@ -236,7 +237,7 @@ async fn page(
         form,
         errors,
         kams,
-        choose_owner: user.role != Role::Kam,
+        choose_owner: authz::chooses_account_owner(user),
         conflict,
         team,
         team_candidates,
@@ -366,7 +367,7 @@ pub async fn update(
         }
     };
     // Only directors and admins reassign accounts; a KAM's edit keeps the owner.
-    if user.role == Role::Kam {
+    if !authz::chooses_account_owner(&user) {
         v.owner_id = account.owner_id;
     }
     let version: Option<DateTime<Utc>> = form

@@ -11,7 +11,6 @@ use crate::error::AppResult;
 use crate::portfolio::data;
 use crate::scoring;
 use crate::state::AppState;
-use crate::users::Role;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
@@ -67,7 +66,7 @@ pub async fn page(
     ui: Ui,
 ) -> AppResult<Response> {
     let accounts = listed(&state, &user, &ui).await?;
-    let title_key = if user.role == Role::Kam {
+    let title_key = if crate::authz::owns_accounts(&user) {
         "accounts-mine-title"
     } else {
         "accounts-title"

@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
 
-use crate::users::{Role, User};
+use crate::authz;
+use crate::users::User;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type, Serialize, serde::Deserialize)]
 #[sqlx(type_name = "account_tier", rename_all = "snake_case")]
@@ -52,21 +53,15 @@ impl AccountSummary {
 /// The accounts a staff user may see: KAMs their own, directors and admins all.
 /// Scoped in SQL so that a forgotten filter in a handler cannot widen it.
 pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Vec<AccountSummary>> {
-    let only_owner = match user.role {
-        Role::Admin | Role::Director => None,
-        Role::Kam => Some(user.id),
-        // Contributors and clients see no account list at all.
-        Role::Contributor | Role::Client => Some(-1),
-    };
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.tier, a.stage, \
                 u.name AS owner_name, a.relationship_start, a.updated_at \
          FROM accounts a LEFT JOIN users u ON u.id = a.owner_id \
-         WHERE $1::bigint IS NULL OR a.owner_id = $1 \
-            OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $1) \
+         WHERE {} \
          ORDER BY a.tier, lower(a.name)",
-    )
-    .bind(only_owner)
+        authz::sees_account_sql(1)
+    ))
+    .bind(authz::member_filter(user))
     .fetch_all(db)
     .await
 }
@@ -110,19 +105,12 @@ pub async fn find_visible(
     user: &User,
     id: i64,
 ) -> sqlx::Result<Option<Account>> {
-    let all = matches!(user.role, Role::Admin | Role::Director);
-    if !all && user.role != Role::Kam {
-        return Ok(None);
-    }
-    sqlx::query_as(
-        &format!(
-        "{ACCOUNT_SELECT} WHERE a.id = $1 \
-           AND ($2 OR a.owner_id = $3 \
-                OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $3))"
+    sqlx::query_as(&format!(
+        "{ACCOUNT_SELECT} WHERE a.id = $1 AND {}",
+        authz::sees_account_sql(2)
     ))
     .bind(id)
-    .bind(all)
-    .bind(user.id)
+    .bind(authz::member_filter(user))
     .fetch_optional(db)
     .await
 }
@@ -138,7 +126,7 @@ pub async fn find_unchecked(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Op
 
 /// Who may change an account's record, team and KPIs: admins, directors, its owner.
 pub fn can_edit(user: &User, account: &Account) -> bool {
-    matches!(user.role, Role::Admin | Role::Director) || account.owner_id == Some(user.id)
+    authz::may_edit_account(user, account.owner_id)
 }
 
 /// The one account of a client user, with its owner.

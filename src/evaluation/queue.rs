@@ -14,7 +14,6 @@ use crate::i18n::Locale;
 use crate::kpis::units;
 use crate::period::Period;
 use crate::state::AppState;
-use crate::users::Role;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
@@ -65,7 +64,7 @@ pub struct Section {
 }
 
 async fn items(state: &AppState, user: &crate::users::User, ui: &Ui) -> AppResult<Vec<Item>> {
-    let all = matches!(user.role, Role::Admin | Role::Director);
+    let all = crate::authz::sees_every_account(user);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id AS account_id, a.name AS account_name, k.id AS kpi_id, k.name_fr, k.name_en, k.unit, k.frequency, \
                 v.period, v.value::float8 AS value, v.validation, v.updated_at, \

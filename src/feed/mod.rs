@@ -3,6 +3,7 @@
 //! about what it may see — for client users the filter is in SQL: events about
 //! shared KPIs of their own account, and stage changes (without the internal reason).
 
+use crate::authz;
 use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -17,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::period::Period;
 use crate::state::AppState;
-use crate::users::{Role, User};
+use crate::users::User;
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
 use crate::web::{flash, render, see_other};
@@ -170,15 +171,16 @@ pub fn view(ui: &Ui, e: &EventRow, portal: bool, seen: DateTime<Utc>) -> EventVi
 /// The accounts whose events reach a user: a client's own account; a KAM's
 /// accounts; everything for directors and admins (None); nothing for contributors.
 pub async fn scope(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<Vec<i64>>> {
-    match user.role {
-        Role::Admin | Role::Director => Ok(None),
-        Role::Client => Ok(Some(user.account_id.into_iter().collect())),
-        Role::Contributor => Ok(Some(Vec::new())),
-        Role::Kam => sqlx::query_scalar(
-            "SELECT id FROM accounts a WHERE a.owner_id = $1 \
-             OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $1)",
-        )
-        .bind(user.id)
+    if authz::is_client(user) {
+        return Ok(Some(user.account_id.into_iter().collect()));
+    }
+    match authz::member_filter(user) {
+        None => Ok(None),
+        filter => sqlx::query_scalar(&format!(
+            "SELECT id FROM accounts a WHERE {}",
+            authz::sees_account_sql(1)
+        ))
+        .bind(filter)
         .fetch_all(db)
         .await
         .map(Some),
@@ -187,11 +189,11 @@ pub async fn scope(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<
 
 /// Unread events for the navigation badge (others' actions since the user last read).
 pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
-    if !matches!(user.role, Role::Kam | Role::Client) {
+    if !authz::follows_feed(user) {
         return Ok(0);
     }
     let scope = scope(db, user).await?;
-    let client = user.role == Role::Client;
+    let client = authz::is_client(user);
     let actions: Vec<&str> = if client {
         CLIENT_ACTIONS.to_vec()
     } else {
@@ -284,7 +286,7 @@ pub async fn notifications(
     ui: Ui,
 ) -> AppResult<Response> {
     let scope = scope(&state.db, &user).await?;
-    let client = user.role == Role::Client;
+    let client = authz::is_client(&user);
     let rows = events(&state.db, scope.as_deref(), client, 100).await?;
     let seen = user_seen(&state.db, user.id).await?;
     let events = rows.iter().map(|e| view(&ui, e, client, seen)).collect();

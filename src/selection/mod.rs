@@ -18,7 +18,7 @@ use crate::director::matrix::{self, AccountPlacement, Axis, Cell, Warning};
 use crate::error::AppResult;
 use crate::portfolio::data as pdata;
 use crate::state::AppState;
-use crate::users::{Role, User};
+use crate::users::User;
 use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
@@ -190,7 +190,7 @@ pub async fn page(
 ) -> AppResult<Response> {
     let (all, placed) = placements(&state, &user).await?;
     let settings = pdata::settings(&state.db).await?;
-    let is_director = matches!(user.role, Role::Director | Role::Admin);
+    let is_director = crate::authz::allows(user.role, crate::authz::Area::Direction);
     let can_rate = |owner: Option<i64>| is_director || owner == Some(user.id);
     let owners: std::collections::HashMap<i64, Option<i64>> =
         placed.iter().map(|p| (p.id, p.owner_id)).collect();

@@ -109,8 +109,8 @@ fn validate(
     } else if name.chars().count() > 200 {
         errors.insert("name", "field-too-long");
     }
-    let role = Role::parse(&form.role);
-    if role.is_none() {
+    let chosen = Role::parse(&form.role);
+    if chosen.is_none() {
         errors.insert("role", "field-required");
     }
     let account_id = form
@@ -119,11 +119,11 @@ fn validate(
         .parse::<i64>()
         .ok()
         .filter(|id| account_ids.contains(id));
-    match role {
-        Some(Role::Client) if account_id.is_none() => {
+    match chosen.map(Role::belongs_to_an_account) {
+        Some(true) if account_id.is_none() => {
             errors.insert("account_id", "user-client-needs-account");
         }
-        Some(r) if r != Role::Client && !form.account_id.trim().is_empty() => {
+        Some(false) if !form.account_id.trim().is_empty() => {
             errors.insert("account_id", "user-staff-no-account");
         }
         _ => {}
@@ -131,7 +131,7 @@ fn validate(
     if let Err(key) = password::check_new(&form.password) {
         errors.insert("password", key);
     }
-    match role {
+    match chosen {
         Some(role) if errors.is_empty() => Ok(Valid {
             email,
             name,

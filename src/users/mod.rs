@@ -31,6 +31,12 @@ pub enum Role {
 }
 
 impl Role {
+    /// Client users belong to one account; staff belong to none (a rule of the
+    /// vocabulary, not an access decision: those are in `authz`).
+    pub fn belongs_to_an_account(self) -> bool {
+        self == Role::Client
+    }
+
     pub const ALL: [Role; 5] = [
         Role::Admin,
         Role::Director,

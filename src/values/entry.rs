@@ -18,7 +18,7 @@ use crate::kpis::{self, AccountKpi, units};
 use crate::period::Period;
 use crate::scorecard::page::{InlineError, PeriodQuery, month_from, show};
 use crate::state::AppState;
-use crate::users::{Role, User};
+use crate::users::User;
 use crate::values::{self, NewValue, Saved};
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
@@ -219,7 +219,7 @@ pub async fn save(
     Form(form): Form<ValueForm>,
 ) -> AppResult<Response> {
     let (account, kpi) = authorize(&state, &user, id, kpi_id).await?;
-    let inline = form.from == "scorecard" && user.role != Role::Contributor;
+    let inline = form.from == "scorecard" && !crate::authz::is_contributor(&user);
     let month = month_from(&PeriodQuery {
         period: Some(form.month.clone()),
     })
@@ -262,7 +262,7 @@ pub async fn save(
             period: checked.period.start,
             value: checked.value,
             comment: &checked.comment,
-            source: if user.role == Role::Contributor {
+            source: if crate::authz::is_contributor(&user) {
                 "contributor"
             } else {
                 "manual"

@@ -131,38 +131,7 @@ impl FromRequestParts<AppState> for Ui {
 
 /// The navigation of each role: only what the role may open.
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
-    let items: &[(&'static str, &'static str)] = match role {
-        Role::Admin => &[
-            ("/admin/users", "nav-users"),
-            ("/admin/kpis", "nav-kpi-library"),
-            ("/admin/voc", "nav-voc-admin"),
-            ("/portfolio", "nav-portfolio"),
-            ("/accounts", "nav-accounts"),
-        ],
-        Role::Director => &[
-            ("/portfolio", "nav-portfolio"),
-            ("/selection", "nav-selection"),
-            ("/capabilities", "nav-capabilities"),
-            ("/drivers", "nav-drivers"),
-            ("/accounts", "nav-accounts"),
-            ("/voc", "nav-voc"),
-        ],
-        Role::Kam => &[
-            ("/accounts", "nav-my-accounts"),
-            ("/evaluations", "nav-evaluations"),
-            ("/notifications", "nav-notifications"),
-            ("/portfolio", "nav-portfolio"),
-            ("/voc", "nav-voc"),
-            ("/inbox", "nav-inbox"),
-        ],
-        Role::Contributor => &[("/inbox", "nav-inbox")],
-        Role::Client => &[
-            ("/portal", "nav-portal"),
-            ("/portal/voc", "nav-portal-voc"),
-            ("/notifications", "nav-notifications"),
-        ],
-    };
-    items
+    crate::authz::menu(role)
         .iter()
         .map(|(href, label_key)| NavItem {
             href,
