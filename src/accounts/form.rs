@@ -445,6 +445,7 @@ pub async fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::users::Role;
 
     fn kam() -> User {
         User {
