@@ -92,6 +92,7 @@ pub use crate::scorecard::state::CONTEST_WAIT_DAYS;
 /// (brought up to date first: see `scorecard::state::bring_up_to_date`), plus the
 /// reviews and booked financials, in a fixed handful of queries. The second value
 /// counts the accounts still being recomputed (shown as such by the pages).
+#[tracing::instrument(level = "debug", skip_all, fields(accounts = accounts.len()))]
 pub async fn figures(
     db: &PgPool,
     accounts: &[AccountSummary],

@@ -103,6 +103,7 @@ pub struct Computed {
     pub pending: usize,
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = user.id))]
 pub async fn compute(
     state: &AppState,
     user: &crate::users::User,

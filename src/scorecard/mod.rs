@@ -107,6 +107,7 @@ impl Audience {
 /// value up to `until`, target overrides, universe weights, values as known when
 /// the month began. Internal KPIs never enter a client's scores, so no score shown
 /// in the portal can leak them.
+#[tracing::instrument(level = "debug", skip(conn, account), fields(account_id = account.id))]
 pub async fn load_on(
     conn: &mut PgConnection,
     account: Account,
@@ -146,6 +147,7 @@ pub async fn load_on(
 /// the stored state (`state`), brought up to date first if a write left it behind,
 /// and only the recent values are read (the latest and a sparkline's worth per
 /// KPI); an earlier month is history, computed from the values as they were.
+#[tracing::instrument(level = "debug", skip(db, account), fields(account_id = account.id))]
 pub async fn load_page(
     db: &PgPool,
     account: Account,

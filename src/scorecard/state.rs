@@ -46,6 +46,7 @@ pub fn today() -> NaiveDate {
 
 /// Recomputes, inside the caller's transaction, the state of every account this
 /// transaction marked dirty. `db::commit` calls it just before committing.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn settle(tx: &mut PgConnection) -> sqlx::Result<()> {
     // `_if_assigned`: a transaction that wrote nothing has no id and marked nothing.
     let mut ids: Vec<i64> = sqlx::query_scalar(
@@ -64,6 +65,7 @@ pub async fn settle(tx: &mut PgConnection) -> sqlx::Result<()> {
 
 /// Recomputes one account's state (both audiences) as of `as_of` on the caller's
 /// connection. An account that no longer exists has no state (cascade).
+#[tracing::instrument(level = "debug", skip(conn))]
 async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> sqlx::Result<()> {
     let Some(account) = accounts::find_unchecked(&mut *conn, account_id).await? else {
         return Ok(());
@@ -244,6 +246,7 @@ async fn out_of_date(db: &PgPool, ids: Option<&[i64]>) -> sqlx::Result<Vec<i64>>
 /// Brings the state of `ids` up to date before a page reads it, up to
 /// `INLINE_REFRESH_LIMIT` accounts; returns how many are still being recomputed
 /// (left to the keeper), which the page says.
+#[tracing::instrument(level = "debug", skip_all, fields(accounts = ids.len()))]
 pub async fn bring_up_to_date(db: &PgPool, ids: &[i64]) -> sqlx::Result<usize> {
     let due = out_of_date(db, Some(ids)).await?;
     let left = due.len().saturating_sub(INLINE_REFRESH_LIMIT);
@@ -254,6 +257,7 @@ pub async fn bring_up_to_date(db: &PgPool, ids: &[i64]) -> sqlx::Result<usize> {
 }
 
 /// Recomputes every account from its raw values, four at a time; returns how many.
+#[tracing::instrument(level = "info", skip_all)]
 pub async fn rebuild_all(db: &PgPool) -> sqlx::Result<usize> {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id")
         .fetch_all(db)
@@ -368,6 +372,7 @@ struct SummaryRow {
 }
 
 /// The summaries of `ids`, in one query (the per-KPI detail is not read).
+#[tracing::instrument(level = "debug", skip_all, fields(accounts = ids.len()))]
 pub async fn summaries(db: &PgPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Summary>> {
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT account_id, now - 'kpis' AS now, before - 'kpis' AS before, kpis, fresh, client_kpis, \
