@@ -6,7 +6,7 @@
 mod common;
 
 use boussole::db;
-use boussole::scorecard::state;
+use boussole::scorecard::{Audience, state};
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use common::build::{self, Kpi};
 use common::{TestApp, fresh_database};
@@ -332,6 +332,16 @@ proptest! {
                 state::rebuild_all(&world.db).await.unwrap();
                 let rebuilt = state::snapshot(&world.db).await.unwrap();
                 assert_eq!(maintained, rebuilt, "after write {i}: {w:?}");
+                // The state reads only the latest values; the whole history gives the same.
+                for account in &world.accounts {
+                    for audience in Audience::ALL {
+                        let stored = state::scores(&world.db, *account, audience, state::today())
+                            .await.unwrap().expect("stored");
+                        let full = state::scores_from_history(&world.db, *account, audience)
+                            .await.unwrap().expect("account");
+                        assert_eq!(stored, full, "after write {i}: {w:?} ({audience:?})");
+                    }
+                }
             }
         });
     }

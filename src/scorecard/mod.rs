@@ -143,6 +143,60 @@ pub async fn load_on(
     })
 }
 
+/// The same scores from far fewer rows, for the state's recomputation inside a
+/// writer's transaction: each KPI's latest value up to `as_of`, and its latest
+/// value up to the end of last month as known when this month began. Equal to
+/// `load_on` for `Scores::compute` of the month containing `as_of` (the state's
+/// property test checks it after random writes).
+pub async fn load_latest(
+    conn: &mut PgConnection,
+    account: Account,
+    as_of: NaiveDate,
+    audience: Audience,
+) -> sqlx::Result<Loaded> {
+    let shared = audience == Audience::Client;
+    let kpis = match audience {
+        Audience::Internal => kpis::for_account(&mut *conn, account.id).await?,
+        Audience::Client => kpis::shared_for_account(&mut *conn, account.id).await?,
+    };
+    let values = values::recent_for_account(&mut *conn, account.id, as_of, shared, 1).await?;
+    let overrides = kpis::target_overrides(&mut *conn, account.id).await?;
+    let weights = kpis::universe_weights(&mut *conn, account.id).await?;
+    let prev_as_of = Period::containing(Frequency::Monthly, as_of).prev().end();
+    let known_before: Vec<Known> = sqlx::query_as(
+        "SELECT k.id AS account_kpi_id, b.period, b.value FROM account_kpis k \
+         CROSS JOIN LATERAL (SELECT v.period, \
+                COALESCE((SELECT h.after_value FROM kpi_value_history h \
+                          WHERE h.account_kpi_id = v.account_kpi_id AND h.period = v.period \
+                            AND h.changed_at < $3 \
+                          ORDER BY h.changed_at DESC, h.id DESC LIMIT 1), v.value)::float8 AS value \
+             FROM kpi_values v WHERE v.account_kpi_id = k.id AND v.period <= $2 AND v.created_at < $3 \
+             ORDER BY v.period DESC LIMIT 1) b \
+         WHERE k.account_id = $1 ORDER BY k.id",
+    )
+    .bind(account.id)
+    .bind(prev_as_of)
+    .bind(month_began(as_of))
+    .fetch_all(&mut *conn)
+    .await?;
+    let shown: Vec<i64> = kpis.iter().map(|k| k.id).collect();
+    Ok(Loaded {
+        account,
+        overrides: overrides
+            .into_iter()
+            .filter(|(id, _, _)| shown.contains(id))
+            .collect(),
+        known_before: known_before
+            .into_iter()
+            .filter(|v| shown.contains(&v.account_kpi_id))
+            .collect(),
+        kpis,
+        values,
+        weights,
+        stored: None,
+    })
+}
+
 /// What a scorecard page needs for `month`. For the current month the scores are
 /// the stored state (`state`), brought up to date first if a write left it behind,
 /// and only the recent values are read (the latest and a sparkline's worth per

@@ -72,8 +72,21 @@ async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> 
     };
     let month = crate::period::Period::containing(crate::domain::Frequency::Monthly, as_of);
     let internal =
-        scorecard::load_on(&mut *conn, account.clone(), as_of, Audience::Internal).await?;
-    let client = scorecard::load_on(&mut *conn, account, as_of, Audience::Client).await?;
+        scorecard::load_latest(&mut *conn, account.clone(), as_of, Audience::Internal).await?;
+    let client = scorecard::load_latest(&mut *conn, account, as_of, Audience::Client).await?;
+    let revenue: (Option<f64>, Option<f64>, i64, i64) = sqlx::query_as(
+        "SELECT sum(v.value) FILTER (WHERE v.period > $2)::float8, \
+                sum(v.value) FILTER (WHERE v.period <= $2)::float8, \
+                count(*) FILTER (WHERE v.period > $2), count(*) FILTER (WHERE v.period <= $2) \
+         FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
+         WHERE k.account_id = $1 AND k.code = 'revenue' AND v.period > $3 AND v.period <= $4",
+    )
+    .bind(account_id)
+    .bind(as_of - chrono::Months::new(12))
+    .bind(as_of - chrono::Months::new(24))
+    .bind(as_of)
+    .fetch_one(&mut *conn)
+    .await?;
     let (shared_values, validated, contested, contested_old): (i64, i64, i64, i64) =
         sqlx::query_as(
             "SELECT count(*), \
@@ -91,7 +104,7 @@ async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> 
         .await?;
     let validation = [shared_values, validated, contested, contested_old];
     let staff = Scores::compute(&internal, month);
-    let counts = Counts::of(&internal, &staff.now, as_of);
+    let counts = Counts::of(&internal, &staff.now, as_of, revenue);
     let theirs = Scores::compute(&client, month);
     for (audience, scores) in [(Audience::Internal, &staff), (Audience::Client, &theirs)] {
         upsert(
@@ -116,8 +129,14 @@ struct Counts {
 }
 
 impl Counts {
-    fn of(loaded: &Loaded, now: &Scorecard, as_of: NaiveDate) -> Counts {
+    fn of(
+        loaded: &Loaded,
+        now: &Scorecard,
+        as_of: NaiveDate,
+        revenue: (Option<f64>, Option<f64>, i64, i64),
+    ) -> Counts {
         let fresh = |id: i64| now.kpi(id).is_some_and(|k| k.score.is_some());
+        // `loaded` holds each KPI's latest value up to as_of (`load_latest`).
         let latest = |id: i64| {
             loaded
                 .values
@@ -137,21 +156,6 @@ impl Counts {
             .iter()
             .find(|k| k.code == "nps")
             .and_then(|k| latest(k.id));
-        // Revenue: the 12 months to as_of and the 12 before, as sums and counts.
-        let year_ago = as_of - chrono::Months::new(12);
-        let two_years_ago = as_of - chrono::Months::new(24);
-        let mut revenue = (None::<f64>, None::<f64>, 0, 0);
-        if let Some(k) = loaded.kpis.iter().find(|k| k.code == "revenue") {
-            for v in loaded.values.iter().filter(|v| v.account_kpi_id == k.id) {
-                if v.period > year_ago && v.period <= as_of {
-                    revenue.0 = Some(revenue.0.unwrap_or(0.0) + v.value);
-                    revenue.2 += 1;
-                } else if v.period > two_years_ago && v.period <= year_ago {
-                    revenue.1 = Some(revenue.1.unwrap_or(0.0) + v.value);
-                    revenue.3 += 1;
-                }
-            }
-        }
         Counts {
             kpis: loaded.kpis.len() as i32,
             fresh: loaded.kpis.iter().filter(|k| fresh(k.id)).count() as i32,
@@ -160,8 +164,8 @@ impl Counts {
             nps,
             revenue: revenue.0,
             revenue_prev: revenue.1,
-            revenue_n: revenue.2,
-            revenue_prev_n: revenue.3,
+            revenue_n: revenue.2 as i32,
+            revenue_prev_n: revenue.3 as i32,
         }
     }
 }
@@ -421,4 +425,24 @@ pub async fn snapshot(db: &PgPool) -> sqlx::Result<Vec<String>> {
     )
     .fetch_all(db)
     .await
+}
+
+/// Today's scores computed from the account's whole history (`load_on`), the way
+/// the history views compute an earlier month: what the stored state, computed
+/// from the latest values only, must equal (the property test checks it).
+pub async fn scores_from_history(
+    db: &PgPool,
+    account_id: i64,
+    audience: Audience,
+) -> sqlx::Result<Option<Scores>> {
+    let mut conn = db.acquire().await?;
+    let Some(account) = accounts::find_unchecked(&mut *conn, account_id).await? else {
+        return Ok(None);
+    };
+    let as_of = today();
+    let loaded = scorecard::load_on(&mut conn, account, as_of, audience).await?;
+    Ok(Some(Scores::compute(
+        &loaded,
+        crate::period::Period::containing(crate::domain::Frequency::Monthly, as_of),
+    )))
 }
