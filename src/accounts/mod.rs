@@ -49,15 +49,20 @@ impl AccountSummary {
     }
 }
 
-/// The accounts a staff user may see: KAMs their own, directors and admins all.
-/// Scoped in SQL so that a forgotten filter in a handler cannot widen it.
-pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Vec<AccountSummary>> {
-    let only_owner = match user.role {
+/// Whose accounts a staff user sees: `None` for all of them (directors and admins),
+/// else the owner or team member whose accounts they are (-1: nobody's).
+fn only_owner(user: &User) -> Option<i64> {
+    match user.role {
         Role::Admin | Role::Director => None,
         Role::Kam => Some(user.id),
         // Contributors and clients see no account list at all.
         Role::Contributor | Role::Client => Some(-1),
-    };
+    }
+}
+
+/// The accounts a staff user may see: KAMs their own, directors and admins all.
+/// Scoped in SQL so that a forgotten filter in a handler cannot widen it.
+pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Vec<AccountSummary>> {
     sqlx::query_as(
         "SELECT a.id, a.slug, a.name, a.industry, a.country::text AS country, a.tier, a.stage, \
                 u.name AS owner_name, a.relationship_start, a.updated_at \
@@ -66,9 +71,27 @@ pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Ve
             OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $1) \
          ORDER BY a.tier, lower(a.name)",
     )
-    .bind(only_owner)
+    .bind(only_owner(user))
     .fetch_all(db)
     .await
+}
+
+/// The ids of the accounts [`visible_to`] lists, in increasing order, or `None` when
+/// the user sees every account (no list to load, nothing to filter by).
+pub async fn visible_ids(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<Vec<i64>>> {
+    let Some(owner) = only_owner(user) else {
+        return Ok(None);
+    };
+    let ids = sqlx::query_scalar(
+        "SELECT a.id FROM accounts a \
+         WHERE a.owner_id = $1 \
+            OR EXISTS (SELECT 1 FROM account_team t WHERE t.account_id = a.id AND t.user_id = $1) \
+         ORDER BY a.id",
+    )
+    .bind(owner)
+    .fetch_all(db)
+    .await?;
+    Ok(Some(ids))
 }
 
 /// An account in full, as the scorecard header and the edit form need it.
