@@ -109,7 +109,7 @@ pub async fn series(
          GROUP BY x.code ORDER BY x.code",
         with_clause(source)
     );
-    let rows: Vec<(String, Vec<i64>, Vec<f64>, Vec<f64>)> = sqlx::query_as(&sql)
+    let rows: Vec<SeriesRow> = sqlx::query_as(&sql)
         .bind(outcome)
         .bind(frequency_of(grain))
         .bind(since)
@@ -120,16 +120,26 @@ pub async fn series(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, accounts, xs, ys)| {
-            let obs = accounts
+        .map(|r| {
+            let obs = r
+                .accounts
                 .into_iter()
-                .zip(xs)
-                .zip(ys)
+                .zip(r.xs)
+                .zip(r.ys)
                 .map(|((account, x), y)| Observation { account, x, y })
                 .collect();
-            (code, obs)
+            (r.code, obs)
         })
         .collect())
+}
+
+/// One KPI's pairs, as arrays in the same order.
+#[derive(sqlx::FromRow)]
+struct SeriesRow {
+    code: String,
+    accounts: Vec<i64>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
 }
 
 /// One pair of a scatter plot, with its account's name.
