@@ -13,6 +13,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// None when no mail server is configured: links are shown to pass on.
     pub mailer: Option<Arc<Mailer>>,
+    /// The drivers' rankings, kept until a value changes (`drivers::cache`).
+    pub drivers: Arc<crate::drivers::cache::Cache>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             mailer,
+            drivers: Arc::default(),
         }
     }
 }

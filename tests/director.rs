@@ -404,6 +404,175 @@ async fn drivers_rank_the_planted_drivers_of_nps_at_the_top() {
     );
 }
 
+/// Every stored period mean is the mean of its values, computed afresh (none missing,
+/// none extra, same bits).
+async fn period_means_match_the_values(db: &sqlx::PgPool, when: &str) {
+    let differing: i64 = sqlx::query_scalar(
+        "WITH fresh AS (SELECT v.account_kpi_id, g.grain, \
+                               date_trunc(g.grain, v.period::timestamp)::date AS period, \
+                               avg(v.value)::float8 AS mean, count(*)::int AS n \
+                        FROM kpi_values v CROSS JOIN (VALUES ('quarter'), ('year')) AS g (grain) \
+                        GROUP BY 1, 2, 3), \
+              kept AS (SELECT account_kpi_id, grain, period, mean, n FROM kpi_period_means) \
+         SELECT count(*) FROM ((TABLE fresh EXCEPT TABLE kept) UNION ALL (TABLE kept EXCEPT TABLE fresh)) d",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(differing, 0, "{when}: period means differ from the values");
+}
+
+/// The drivers from the period means equal the drivers from the values, pair for pair
+/// and bit for bit, for every outcome and for a yearly one.
+async fn drivers_from_means_match_the_values(db: &sqlx::PgPool, when: &str) {
+    use boussole::director::correlation::rank_drivers;
+    use boussole::drivers::pairs::{self, Source};
+    let since = chrono::Utc::now().date_naive() - chrono::Months::new(36);
+    let yearly: String = sqlx::query_scalar(
+        "SELECT k.code FROM account_kpis k JOIN kpi_templates t ON t.code = k.code \
+         WHERE k.frequency = 'yearly' AND t.frequency = 'yearly' \
+         GROUP BY k.code ORDER BY count(*) DESC, k.code LIMIT 1",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let mut outcomes: Vec<&str> = boussole::drivers::OUTCOMES.to_vec();
+    outcomes.push(&yearly);
+    for outcome in outcomes {
+        let grain = pairs::grain(db, outcome).await.unwrap();
+        let from = |source| pairs::series(db, outcome, grain, since, None, source);
+        let (means, values) = (
+            from(Source::Rollups).await.unwrap(),
+            from(Source::Values).await.unwrap(),
+        );
+        let n: usize = means.iter().map(|(_, obs)| obs.len()).sum();
+        assert!(n > 0, "{when} {outcome}: some pairs");
+        println!(
+            "{when} {outcome} ({grain}): {} KPIs, {n} pairs",
+            means.len()
+        );
+        assert!(means == values, "{when} {outcome}: pairs differ");
+        assert_eq!(
+            rank_drivers(means),
+            rank_drivers(values),
+            "{when} {outcome}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn drivers_from_period_means_equal_drivers_from_the_values_after_any_write() {
+    let app = TestApp::with_demo().await;
+    let db = &app.db;
+    period_means_match_the_values(db, "demo").await;
+    drivers_from_means_match_the_values(db, "demo").await;
+    // Writes of every kind, one statement each, many rows at once: new numbers, moved
+    // periods, deletions, a bulk insert into half-filled quarters, a KPI removed.
+    for sql in [
+        "UPDATE kpi_values SET value = value * 1.1 + 0.001 WHERE id % 7 = 0",
+        "UPDATE kpi_values SET value = round(value, 1) WHERE id % 11 = 0",
+        "UPDATE kpi_values SET comment = 'checked' WHERE id % 5 = 0",
+        "DELETE FROM kpi_values WHERE id % 13 = 0",
+        "UPDATE kpi_values v SET period = (v.period + interval '1 month')::date \
+         FROM account_kpis k WHERE k.id = v.account_kpi_id AND k.frequency = 'monthly' \
+           AND v.id % 17 = 0 AND NOT EXISTS (SELECT 1 FROM kpi_values w \
+               WHERE w.account_kpi_id = v.account_kpi_id \
+                 AND w.period = (v.period + interval '1 month')::date)",
+        "INSERT INTO kpi_values (account_kpi_id, period, value) \
+         SELECT v.account_kpi_id, (v.period - interval '1 month')::date, v.value + 1 \
+         FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
+         WHERE k.frequency = 'monthly' AND v.id % 3 = 0 \
+         ON CONFLICT (account_kpi_id, period) DO UPDATE SET value = excluded.value",
+        "DELETE FROM account_kpis WHERE id IN (SELECT id FROM account_kpis WHERE code = 'otif' LIMIT 2)",
+    ] {
+        sqlx::query(sql).execute(db).await.unwrap();
+        period_means_match_the_values(db, sql).await;
+    }
+    drivers_from_means_match_the_values(db, "after the writes").await;
+}
+
+#[tokio::test]
+async fn a_changed_value_changes_the_drivers_and_only_then() {
+    let mut app = director().await;
+    let otif = |page: &common::TestResponse| {
+        (
+            page.text("tr[data-kpi-code=otif] [data-col=rho]"),
+            page.attr("tr[data-kpi-code=otif]", "data-sign"),
+        )
+    };
+    let generation =
+        |db: sqlx::PgPool| async move { boussole::drivers::cache::generation(&db).await.unwrap() };
+    let first = app.get("/drivers?outcome=nps").await;
+    let before = otif(&first);
+    assert_eq!(before.1.as_deref(), Some("positive"), "{before:?}");
+    let g = generation(app.db.clone()).await;
+    // What the drivers do not read changes nothing, not even the generation.
+    sqlx::query(
+        "UPDATE kpi_values v SET comment = 'vu', validation = 'validated' \
+         FROM account_kpis k WHERE k.id = v.account_kpi_id AND k.code = 'otif'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(generation(app.db.clone()).await, g);
+    assert_eq!(otif(&app.get("/drivers?outcome=nps").await), before);
+    // OTIF turned upside down: the link with NPS turns negative at once, on the page
+    // and in its CSV.
+    sqlx::query(
+        "UPDATE kpi_values v SET value = 100 - v.value \
+         FROM account_kpis k WHERE k.id = v.account_kpi_id AND k.code = 'otif'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert!(generation(app.db.clone()).await > g);
+    let after = otif(&app.get("/drivers?outcome=nps").await);
+    assert_eq!(after.1.as_deref(), Some("negative"), "{after:?}");
+    assert_eq!(
+        after.0.trim_start_matches(['-', '−']),
+        before.0.trim_start_matches('+'),
+        "same strength, other sign"
+    );
+    let csv = app.get("/drivers.csv?outcome=nps").await.body;
+    let line = csv.lines().find(|l| l.contains(",otif,")).unwrap();
+    assert!(line.contains(",otif,-"), "{line}");
+}
+
+#[tokio::test]
+async fn concurrent_identical_requests_compute_the_drivers_once_per_scope() {
+    let app = TestApp::with_demo().await;
+    let cache = std::sync::Arc::new(boussole::drivers::cache::Cache::default());
+    let since = chrono::Utc::now().date_naive() - chrono::Months::new(36);
+    let ask = |accounts: Option<Vec<i64>>| {
+        let (cache, db) = (cache.clone(), app.db.clone());
+        tokio::spawn(async move { cache.ranking(&db, "nps", since, accounts).await.unwrap() })
+    };
+    let all: Vec<_> = (0..8).map(|_| ask(None)).collect();
+    let mut rankings = Vec::new();
+    for task in all {
+        rankings.push(task.await.unwrap());
+    }
+    assert_eq!(cache.computed(), 1, "eight requests, one computation");
+    assert!(
+        rankings
+            .iter()
+            .all(|r| std::sync::Arc::ptr_eq(r, &rankings[0]))
+    );
+    // Another viewer's accounts are another entry: never the director's figures.
+    let some: Vec<i64> = sqlx::query_scalar("SELECT id FROM accounts ORDER BY id LIMIT 6")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let theirs = ask(Some(some.clone())).await.unwrap();
+    assert_eq!(cache.computed(), 2);
+    let most = |r: &boussole::drivers::cache::Ranking| {
+        r.0.iter().map(|(_, d)| d.n_accounts).max().unwrap_or(0)
+    };
+    assert!(most(&theirs) <= some.len() && most(&rankings[0]) > some.len());
+    ask(None).await.unwrap();
+    assert_eq!(cache.computed(), 2, "still cached");
+}
+
 #[tokio::test]
 async fn the_team_records_opportunities_and_reviews_with_bad_input_refused() {
     let mut kam = TestApp::with_demo().await;

@@ -66,6 +66,22 @@ pub async fn visible_to(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Ve
     .await
 }
 
+/// The ids of the accounts [`visible_to`] lists, in increasing order, or `None` when
+/// the user sees every account (no list to load, nothing to filter by).
+pub async fn visible_ids(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<Vec<i64>>> {
+    if authz::member_filter(user).is_none() {
+        return Ok(None);
+    }
+    let ids = sqlx::query_scalar(&format!(
+        "SELECT a.id FROM accounts a WHERE {} ORDER BY a.id",
+        authz::sees_account_sql(1)
+    ))
+    .bind(authz::member_filter(user))
+    .fetch_all(db)
+    .await?;
+    Ok(Some(ids))
+}
+
 /// An account in full, as the scorecard header and the edit form need it.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Account {

@@ -6,7 +6,12 @@
 //!
 //! Pairing: each value of the outcome (its period, at the library frequency of the
 //! outcome) is paired with the mean of the KPI's values whose period starts within
-//! that period; values of the last three years are used.
+//! that period; values of the last three years are used (`pairs`: from the period
+//! means kept beside the values). The ranking is computed once per outcome and viewer
+//! scope and kept until a value changes (`cache`).
+
+pub mod cache;
+pub mod pairs;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use self::pairs::Pair;
 use crate::accounts;
 use crate::auth::extract::PortfolioUser;
 use crate::charts::{ScatterPoint, scatter_chart};
@@ -43,69 +49,9 @@ fn outcome_of(q: &DriversQuery) -> &'static str {
         .unwrap_or("nps")
 }
 
-/// One pair: account, account name (only for one KPI's scatter: the ranking
-/// does not need 200 000 copies of names), period, KPI code, x, y.
-#[derive(sqlx::FromRow)]
-pub struct Pair {
-    pub account_id: i64,
-    pub account_name: String,
-    pub period: chrono::NaiveDate,
-    pub code: String,
-    pub x: f64,
-    pub y: f64,
-}
-
-pub async fn pairs(
-    state: &AppState,
-    user: &User,
-    outcome: &str,
-    only: Option<&str>,
-) -> AppResult<Vec<Pair>> {
-    let ids: Vec<i64> = accounts::visible_to(&state.db, user)
-        .await?
-        .iter()
-        .map(|a| a.id)
-        .collect();
-    // The outcome's frequency (from the library) decides the buckets: each KPI's
-    // values are averaged per account, code and bucket in one pass, then joined
-    // with the outcome's values of the same bucket (a hash join, no range join).
-    let frequency: Option<String> =
-        sqlx::query_scalar("SELECT frequency::text FROM kpi_templates WHERE code = $1")
-            .bind(outcome)
-            .fetch_optional(&state.db)
-            .await?;
-    let frequency = frequency.unwrap_or_else(|| "quarterly".into());
-    let bucket = match frequency.as_str() {
-        "monthly" => "month",
-        "yearly" => "year",
-        _ => "quarter",
-    };
-    let since = chrono::Utc::now().date_naive() - chrono::Months::new(36);
-    Ok(sqlx::query_as(
-        "WITH o AS (SELECT k.account_id, v.period, v.value::float8 AS y \
-                    FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
-                    WHERE k.code = $1 AND k.account_id = ANY($2) AND k.frequency::text = $5 \
-                      AND v.period >= $4), \
-              x AS (SELECT k.account_id, k.code, date_trunc($6, v.period)::date AS bucket, \
-                           avg(v.value)::float8 AS x \
-                    FROM account_kpis k JOIN kpi_values v ON v.account_kpi_id = k.id \
-                    WHERE k.account_id IN (SELECT DISTINCT account_id FROM o) AND k.code <> $1 \
-                      AND ($3::text IS NULL OR k.code = $3) AND v.period >= $4 \
-                    GROUP BY 1, 2, 3) \
-         SELECT o.account_id, CASE WHEN $3::text IS NULL THEN '' ELSE a.name END AS account_name, \
-                o.period, x.code, x.x, o.y \
-         FROM o JOIN x ON x.account_id = o.account_id AND x.bucket = o.period \
-         JOIN accounts a ON a.id = o.account_id \
-         ORDER BY x.code, o.account_id, o.period",
-    )
-    .bind(outcome)
-    .bind(&ids)
-    .bind(only)
-    .bind(since)
-    .bind(&frequency)
-    .bind(bucket)
-    .fetch_all(&state.db)
-    .await?)
+/// The first period considered: three years back (older pairs say little of today).
+fn since() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive() - chrono::Months::new(36)
 }
 
 pub struct DriverRow {
@@ -180,27 +126,20 @@ pub async fn ranked(
     state: &AppState,
     user: &User,
     ui: &Ui,
-    outcome: &str,
+    outcome: &'static str,
 ) -> AppResult<(Vec<DriverRow>, Vec<RefusedRow>)> {
-    let pairs = pairs(state, user, outcome, None).await?;
+    let accounts = accounts::visible_ids(&state.db, user).await?;
+    let ranking = state
+        .drivers
+        .ranking(&state.db, outcome, since(), accounts)
+        .await?;
     let names = kpi_names(state, ui).await?;
-    let mut by_code: BTreeMap<String, Vec<Observation>> = BTreeMap::new();
-    for p in &pairs {
-        by_code
-            .entry(p.code.clone())
-            .or_default()
-            .push(Observation {
-                account: p.account_id,
-                x: p.x,
-                y: p.y,
-            });
-    }
-    let (found, refused) = correlation::rank_drivers(by_code.into_iter().collect());
+    let (found, refused) = (&ranking.0, &ranking.1);
     let name = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_owned());
     let drivers = found
-        .into_iter()
+        .iter()
         .map(|(code, d)| DriverRow {
-            name: name(&code),
+            name: name(code),
             rho: format!("{}{}", if d.rho > 0.0 { "+" } else { "" }, ui.num(d.rho, 2)),
             sign: if d.rho >= 0.0 { "positive" } else { "negative" },
             n_pairs: d.n_pairs,
@@ -209,16 +148,16 @@ pub async fn ranked(
             interval: format!("[{} ; {}]", ui.num(d.ci_low, 2), ui.num(d.ci_high, 2)),
             evidence: d.evidence.code(),
             evidence_label: ui.t(&format!("evidence-{}", d.evidence.code())),
-            code,
-            raw: d,
+            code: code.clone(),
+            raw: d.clone(),
         })
         .collect();
     let refused = refused
-        .into_iter()
+        .iter()
         .map(|(code, e)| RefusedRow {
-            name: name(&code),
-            reason: reason(ui, &e),
-            code,
+            name: name(code),
+            reason: reason(ui, e),
+            code: code.clone(),
         })
         .collect();
     Ok((drivers, refused))
@@ -284,6 +223,27 @@ pub async fn csv(
     out.finish(&format!("drivers-{outcome}.csv"))
 }
 
+/// One KPI's pairs with the outcome, over the viewer's accounts (not cached: a few
+/// thousand rows, with the accounts' names).
+async fn scatter_pairs(
+    state: &AppState,
+    user: &User,
+    outcome: &str,
+    code: &str,
+) -> AppResult<Vec<Pair>> {
+    let accounts = accounts::visible_ids(&state.db, user).await?;
+    let grain = pairs::grain(&state.db, outcome).await?;
+    Ok(pairs::scatter(
+        &state.db,
+        outcome,
+        grain,
+        since(),
+        accounts.as_deref(),
+        code,
+    )
+    .await?)
+}
+
 #[derive(Template)]
 #[template(path = "drivers/scatter.html")]
 pub struct ScatterPage {
@@ -311,7 +271,7 @@ pub async fn scatter_csv(
     let Some(name) = names.get(&code).cloned() else {
         return Err(AppError::NotFound);
     };
-    let pairs = pairs(&state, &user, outcome, Some(&code)).await?;
+    let pairs = scatter_pairs(&state, &user, outcome, &code).await?;
     let mut out = Csv::new(&[
         ui.t("col-account"),
         "account_id".to_owned(),
@@ -344,7 +304,7 @@ pub async fn scatter(
     let Some(name) = names.get(&code).cloned() else {
         return Err(AppError::NotFound);
     };
-    let pairs = pairs(&state, &user, outcome, Some(&code)).await?;
+    let pairs = scatter_pairs(&state, &user, outcome, &code).await?;
     let outcome_name = ui.t(&format!("outcome-{outcome}"));
     let labels: Vec<String> = pairs
         .iter()
