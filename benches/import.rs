@@ -33,7 +33,7 @@ use boussole::audit::Actor;
 use boussole::db;
 use boussole::values::import::{self, catalogue, runs, write};
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgConnection};
+use sqlx::{ConnectOptions, Connection};
 
 const KPIS_PER_ACCOUNT: usize = 40;
 const MONTHS_PER_KPI: usize = 50;

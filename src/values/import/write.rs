@@ -116,7 +116,7 @@ async fn write(db: &PgPool, job: &Job) -> AppResult<Counts> {
         )
         .await?;
     }
-    runs::finish(&mut *tx, job.run_id, counts).await?;
+    runs::finish(&mut tx, job.run_id, counts).await?;
     crate::scorecard::state::settle(&mut tx).await?;
     tx.commit().await?;
     Ok(counts)
