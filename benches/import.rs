@@ -254,7 +254,8 @@ async fn bench(opts: &Options, server: &PgConnectOptions) -> anyhow::Result<()> 
     let (values, history, audit): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM kpi_values WHERE source = 'csv'), \
                 (SELECT count(*) FROM kpi_value_history WHERE source = 'csv'), \
-                (SELECT count(*) FROM audit_log WHERE action = 'kpi_value.created')",
+                (SELECT count(*) FROM audit_log WHERE action = 'kpi_value.created' \
+                 AND after->>'source' = 'csv')",
     )
     .fetch_one(&pool)
     .await?;
