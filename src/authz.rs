@@ -132,6 +132,18 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Whether the role may edit every account (not only those it owns): what the
+/// import offers and accepts.
+pub fn edits_every_account(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Director)
+}
+
+/// Whether a user may follow a CSV import run: the one who started it, and admins.
+/// Anyone else is told it does not exist (404), like an account they cannot see.
+pub fn may_see_import_run(role: Role, user_id: i64, started_by: i64) -> bool {
+    user_id == started_by || role == Role::Admin
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +167,14 @@ mod tests {
     fn staff_never_reach_the_portal() {
         for role in [Role::Admin, Role::Director, Role::Kam, Role::Contributor] {
             assert!(!allows(role, Area::Portal), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn an_import_run_is_seen_by_its_author_and_admins_only() {
+        for role in Role::ALL {
+            assert!(may_see_import_run(role, 7, 7), "{role:?}");
+            assert_eq!(may_see_import_run(role, 8, 7), role == Role::Admin);
         }
     }
 

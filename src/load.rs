@@ -682,7 +682,8 @@ async fn survey(base: &str, token: String) -> Outcome {
 }
 
 /// A KAM's CSV import of a few rows, each comment a marker. Acknowledged: 303 to the
-/// import page, which then shows the summary of what was saved.
+/// import run's page (small files are written before the answer), which shows the
+/// summary of what was saved.
 async fn import(client: &Client, base: &str, marker: &str, mut rows: Vec<CsvRow>) -> Outcome {
     for (i, r) in rows.iter_mut().enumerate() {
         r.comment = format!("{marker}-r{i}");
@@ -712,11 +713,18 @@ async fn import(client: &Client, base: &str, marker: &str, mut rows: Vec<CsvRow>
         .await;
     outcome.status = match sent {
         Ok(r) if r.status() == 303 => {
-            match client.http.get(format!("{base}/import")).send().await {
+            // The import run's page (`/import/{id}`).
+            let to = r
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("/import")
+                .to_owned();
+            match client.http.get(format!("{base}{to}")).send().await {
                 Ok(page) => match page.text().await {
                     Ok(html) => {
-                        // The import answers 303 only once its transaction has
-                        // committed: that is the acknowledgement. The summary page
+                        // A small file's import answers 303 only once its transaction
+                        // has committed: that is the acknowledgement. The run's page
                         // after it may still miss its summary (outage): say so apart.
                         outcome.acknowledged = true;
                         outcome.unconfirmed = !html.contains("id=\"import-summary\"");

@@ -113,6 +113,7 @@ pub fn app(state: AppState) -> Router {
                 )),
         )
         .route("/import/template.csv", get(values::import::template))
+        .route("/import/{run_id}", get(values::import::runs::page))
         // Client users: invitations and revocation
         .route("/accounts/{id}/clients", get(sharing::invitations::list))
         .route(

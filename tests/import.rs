@@ -1,5 +1,6 @@
 //! CSV import of KPI values: the whole file is checked before anything is written,
-//! every problem is reported with its row, and a good file is saved all at once.
+//! every problem is reported with its row, and a good file is saved all at once, by
+//! an import run whose page shows its progress, then what it did.
 
 mod common;
 
@@ -128,8 +129,15 @@ async fn one_bad_row_writes_nothing_then_the_fixed_file_imports_once() {
     // The fixed file: everything is saved, with its history and audit.
     let r = upload(&mut app, "valeurs-sept.csv", GOOD.as_bytes()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), Some("/import"));
-    let page = app.get("/import").await;
+    let run = r.location().unwrap().to_owned();
+    assert!(run.starts_with("/import/"), "{run}");
+    // A small file is written before the answer: its run's page is already done.
+    let page = app.get(&run).await;
+    assert_eq!(
+        page.attr("#import-run", "data-status").as_deref(),
+        Some("done")
+    );
+    assert_eq!(page.count("meta[http-equiv=refresh]"), 0);
     assert_eq!(
         page.text("#import-summary"),
         "valeurs-sept.csv : 4 valeurs ajoutées, 0 modifiée, 0 inchangée."
@@ -156,14 +164,14 @@ async fn one_bad_row_writes_nothing_then_the_fixed_file_imports_once() {
     assert_eq!(audit["file"], "valeurs-sept.csv");
     assert_eq!(audit["created"], 4);
     assert_eq!(audit["account_ids"].as_array().unwrap().len(), 1);
-    // The summary is shown once.
+    // The upload page is the form again.
     let again = app.get("/import").await;
     assert_eq!(again.count("#import-summary"), 0);
 
     // The same file again changes nothing: no history, no audit row at all.
     let r = upload(&mut app, "valeurs-sept.csv", GOOD.as_bytes()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let page = app.get("/import").await;
+    let page = app.get(r.location().unwrap()).await;
     assert_eq!(
         page.text("#import-summary"),
         "valeurs-sept.csv : 0 valeur ajoutée, 0 modifiée, 4 inchangées."
@@ -172,8 +180,8 @@ async fn one_bad_row_writes_nothing_then_the_fixed_file_imports_once() {
 
     // One value changed: one update, with its history row.
     let changed = GOOD.replace("131000", "131500");
-    upload(&mut app, "valeurs-sept.csv", changed.as_bytes()).await;
-    let page = app.get("/import").await;
+    let r = upload(&mut app, "valeurs-sept.csv", changed.as_bytes()).await;
+    let page = app.get(r.location().unwrap()).await;
     assert_eq!(
         page.text("#import-summary"),
         "valeurs-sept.csv : 0 valeur ajoutée, 1 modifiée, 3 inchangées."
@@ -215,7 +223,7 @@ async fn a_french_excel_file_with_semicolons_and_decimal_commas_imports() {
         stored(&app, "lumiere-retail", "test_nps", "2026-07-01").await,
         Some(("12.5".into(), "".into(), "csv".into()))
     );
-    let page = app.get("/import").await;
+    let page = app.get(r.location().unwrap()).await;
     assert!(page.text("#import-summary").contains("2 valeurs ajoutées"));
 }
 
@@ -266,30 +274,30 @@ async fn unusable_files_get_one_clear_message_in_french() {
         "Le fichier a une ligne d’en-tête mais aucune valeur."
     );
 
-    let mut big = String::from("account,kpi,period,value\n");
-    for i in 0..20_001 {
-        big.push_str(&format!(
-            "lumiere-retail,test_revenue,{}-{:02},{i}\n",
-            2000 + i / 12,
-            i % 12 + 1
-        ));
+    // A million rows at most (short ones here: the count is what matters).
+    let mut big = String::with_capacity(9_000_100);
+    big.push_str("account,kpi,period,value\n");
+    for _ in 0..1_000_001 {
+        big.push_str("x,y,z,1\n");
     }
     let r = upload(&mut app, "gros.csv", big.as_bytes()).await;
+    drop(big);
     // Numbers are grouped with a narrow no-break space (collapsed by `text`).
-    assert!(r.body.contains("20\u{202F}001 lignes"));
+    assert!(r.body.contains("1\u{202F}000\u{202F}001 lignes"));
     assert_eq!(
         message(&r),
-        "Le fichier compte 20 001 lignes : 20 000 au plus peuvent être importées à la fois. \
+        "Le fichier compte 1 000 001 lignes : 1 000 000 au plus peuvent être importées à la fois. \
          Découpez-le en plusieurs fichiers."
     );
 
-    // More than 10 MiB is refused before it is read whole.
-    let huge = vec![b'x'; 11 * 1024 * 1024];
+    // More than 128 MiB is refused before it is read whole.
+    let huge = vec![b'x'; 129 * 1024 * 1024];
     let r = upload(&mut app, "enorme.csv", &huge).await;
+    drop(huge);
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         r.text("#import-message"),
-        "Le fichier est trop volumineux : 10 Mo au plus. Découpez-le en plusieurs fichiers."
+        "Le fichier est trop volumineux : 128 Mo au plus. Découpez-le en plusieurs fichiers."
     );
 
     // No file chosen at all.
@@ -410,4 +418,293 @@ async fn the_page_offers_the_form_the_format_and_a_template() {
             "{who}"
         );
     }
+}
+
+/// Ten monthly KPIs on Lumière Retail (`bulk_0` … `bulk_9`).
+async fn add_bulk_kpis(app: &TestApp) {
+    sqlx::raw_sql(
+        "INSERT INTO account_kpis (account_id, code, universe, name_fr, name_en, unit, direction, frequency, domain, target) \
+         SELECT a.id, 'bulk_' || g, 'financial', 'Lot ' || g, 'Bulk ' || g, 'eur', 'higher_better', 'monthly', 'internal', 100 \
+         FROM accounts a, generate_series(0, 9) g WHERE a.slug = 'lumiere-retail'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+/// 10 KPIs × 300 months: more rows than are written before the answer.
+fn bulk_file(value: impl Fn(usize) -> String) -> String {
+    let mut out = String::from("account;kpi;period;value;comment\n");
+    for k in 0..10 {
+        for m in 0..300 {
+            let i = k * 300 + m;
+            out.push_str(&format!(
+                "lumiere-retail;bulk_{k};{}-{:02};{};ligne {i}\n",
+                2000 + m / 12,
+                m % 12 + 1,
+                value(i)
+            ));
+        }
+    }
+    out
+}
+
+/// The run's page once it is no longer running (its task runs on the test's runtime).
+async fn finished(app: &mut TestApp, run: &str) -> TestResponse {
+    for _ in 0..1200 {
+        let page = app.get(run).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if page.attr("#import-run", "data-status").as_deref() != Some("running") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{run} still running after 60 s");
+}
+
+#[tokio::test]
+async fn a_large_file_is_written_in_the_background_and_its_page_reaches_done() {
+    let mut app = alice().await;
+    add_bulk_kpis(&app).await;
+    let file = bulk_file(|i| format!("{},5", 1000 + i));
+    let rows: i64 = 3000;
+    assert!(rows as usize > boussole::values::import::INLINE_ROWS);
+    let before = written(&app).await;
+
+    let r = upload(&mut app, "gros-lot.csv", file.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let run = r.location().unwrap().to_owned();
+    let page = finished(&mut app, &run).await;
+    assert_eq!(
+        page.attr("#import-run", "data-status").as_deref(),
+        Some("done")
+    );
+    assert_eq!(
+        page.text("#import-summary"),
+        "gros-lot.csv : 3 000 valeurs ajoutées, 0 modifiée, 0 inchangée."
+    );
+    assert_eq!(
+        page.attr("#import-progress", "value").as_deref(),
+        Some("3000")
+    );
+    assert_eq!(
+        page.attr("#import-progress", "max").as_deref(),
+        Some("3000")
+    );
+    assert_eq!(
+        page.count("meta[http-equiv=refresh]"),
+        0,
+        "done: no more refresh"
+    );
+    let after = written(&app).await;
+    assert_eq!(after.0, before.0 + rows);
+    assert_eq!(after.1, before.1 + rows);
+    // One audit row per value, as `values::save` writes them, and the import's own.
+    assert_eq!(after.2, before.2 + rows + 1);
+    let (created, with_fields): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE after->>'source' = 'csv' \
+                                          AND after->>'comment' LIKE 'ligne %' AND before IS NULL \
+                                          AND entity = 'kpi_value' AND entity_id LIKE '%:20%-01' \
+                                          AND account_id IS NOT NULL AND actor_id IS NOT NULL) \
+         FROM audit_log WHERE action = 'kpi_value.created' AND after->>'kpi' LIKE 'bulk_%'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(created, rows);
+    assert_eq!(with_fields, rows);
+    assert_eq!(
+        stored(&app, "lumiere-retail", "bulk_3", "2010-02-01").await,
+        Some(("2021.5".into(), "ligne 1021".into(), "csv".into()))
+    );
+    let run_row: (String, i32, i32, Vec<i64>) = sqlx::query_as(
+        "SELECT status, rows_done, created, account_ids FROM import_runs ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(run_row.0, "done");
+    assert_eq!((run_row.1, run_row.2), (3000, 3000));
+    assert_eq!(run_row.3.len(), 1);
+
+    // The same file again: nothing changes, no history, no audit row.
+    let r = upload(&mut app, "gros-lot.csv", file.as_bytes()).await;
+    let page = finished(&mut app, r.location().unwrap()).await;
+    assert_eq!(
+        page.text("#import-summary"),
+        "gros-lot.csv : 0 valeur ajoutée, 0 modifiée, 3 000 inchangées."
+    );
+    assert_eq!(written(&app).await, after);
+
+    // Ten values changed, one of them validated by the client: updated like
+    // `values::save` does (version + 1, validation back to awaiting), the others untouched.
+    sqlx::query(
+        "UPDATE kpi_values SET validation = 'validated', validation_at = now() \
+         WHERE comment = 'ligne 7'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let changed = bulk_file(|i| {
+        if i % 300 == 7 {
+            "1,25".to_owned()
+        } else {
+            format!("{},5", 1000 + i)
+        }
+    });
+    let r = upload(&mut app, "gros-lot.csv", changed.as_bytes()).await;
+    let page = finished(&mut app, r.location().unwrap()).await;
+    assert_eq!(
+        page.text("#import-summary"),
+        "gros-lot.csv : 0 valeur ajoutée, 10 modifiées, 2 990 inchangées."
+    );
+    let last = written(&app).await;
+    assert_eq!(last.0, after.0);
+    assert_eq!(last.1, after.1 + 10);
+    assert_eq!(last.2, after.2 + 11);
+    let v: (String, i32, String, Option<chrono::DateTime<chrono::Utc>>) = sqlx::query_as(
+        "SELECT value::text, version, validation::text, validation_at FROM kpi_values WHERE comment = 'ligne 7'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(v, ("1.25".into(), 2, "awaiting".into(), None));
+    let versions: Vec<i32> = sqlx::query_scalar(
+        "SELECT DISTINCT version FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
+         WHERE k.code LIKE 'bulk_%' AND v.comment <> 'ligne 7' AND v.value <> 1.25",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(versions, vec![1]);
+    let h: (String, String) = sqlx::query_as(
+        "SELECT before_value::text, after_value::text FROM kpi_value_history \
+         WHERE after_comment = 'ligne 7' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(h, ("1007.5".into(), "1.25".into()));
+    let a: serde_json::Value = sqlx::query_scalar(
+        "SELECT before FROM audit_log WHERE action = 'kpi_value.updated' AND after->>'comment' = 'ligne 7'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(a["value"], "1007.5");
+    assert_eq!(a["comment"], "ligne 7");
+}
+
+#[tokio::test]
+async fn a_large_file_with_bad_rows_writes_nothing_of_it() {
+    let mut app = alice().await;
+    add_bulk_kpis(&app).await;
+    let before = written(&app).await;
+    let file = bulk_file(|i| match i {
+        10 => "dix".to_owned(),
+        2500 => "-".to_owned(),
+        i => i.to_string(),
+    });
+    let r = upload(&mut app, "gros-lot.csv", file.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.count("#import-problems tbody tr"), 2);
+    assert!(
+        r.text("tr[data-line='12']")
+            .contains("Ce n’est pas un nombre")
+    );
+    assert!(
+        r.text("tr[data-line='2502']")
+            .contains("Ce n’est pas un nombre")
+    );
+    assert!(
+        r.text("#import-message")
+            .contains("« gros-lot.csv » (3 000 lignes)"),
+        "{}",
+        r.text("#import-message")
+    );
+    assert_eq!(written(&app).await, before);
+    assert_eq!(
+        count(&app.db, "import_runs").await,
+        0,
+        "no run for a refused file"
+    );
+}
+
+#[tokio::test]
+async fn a_running_import_shows_its_progress_and_refreshes_itself() {
+    let mut app = alice().await;
+    let alice_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(ALICE)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO import_runs (user_id, file_name, rows_total, rows_done) \
+         VALUES ($1, 'million.csv', 1000000, 250000) RETURNING id",
+    )
+    .bind(alice_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let run = format!("/import/{id}");
+    let page = app.get(&run).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.attr("#import-run", "data-status").as_deref(),
+        Some("running")
+    );
+    assert_eq!(
+        page.attr("meta[http-equiv=refresh]", "content").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        page.attr("#import-progress", "value").as_deref(),
+        Some("250000")
+    );
+    assert_eq!(
+        page.attr("#import-progress", "max").as_deref(),
+        Some("1000000")
+    );
+    assert_eq!(
+        page.text("#import-progress-text"),
+        "250 000 lignes enregistrées sur 1 000 000 (25 %)."
+    );
+    assert_eq!(page.text("main h1"), "Import de « million.csv »");
+
+    // Only its author and admins see it; to others it does not exist.
+    for (who, status) in [
+        ("admin@boussole.example", StatusCode::OK),
+        ("direction@boussole.example", StatusCode::NOT_FOUND),
+        ("kam.bruno@boussole.example", StatusCode::NOT_FOUND),
+        ("logistique@boussole.example", StatusCode::FORBIDDEN),
+    ] {
+        let mut other = app.other_browser();
+        other.login(who).await;
+        assert_eq!(other.get(&run).await.status, status, "{who}");
+    }
+    assert_eq!(
+        app.get("/import/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Silent for long (the server stopped mid-way): shown as interrupted, no refresh.
+    // The trigger sets updated_at on UPDATE: disable it for this one statement.
+    sqlx::raw_sql(&format!(
+        "ALTER TABLE import_runs DISABLE TRIGGER import_runs_updated_at; \
+         UPDATE import_runs SET updated_at = now() - interval '1 hour' WHERE id = {id}; \
+         ALTER TABLE import_runs ENABLE TRIGGER import_runs_updated_at;"
+    ))
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let page = app.get(&run).await;
+    assert_eq!(
+        page.attr("#import-run", "data-status").as_deref(),
+        Some("interrupted")
+    );
+    assert_eq!(page.count("meta[http-equiv=refresh]"), 0);
+    assert!(
+        page.text("#import-message")
+            .starts_with("L’import a été interrompu")
+    );
 }

@@ -223,6 +223,9 @@ enum Rule {
     /// An invitation link: with a token that was never issued, the same "not
     /// valid" page (404) for anyone, signed in or not.
     InvalidToken,
+    /// Accounts area; an import run Alice started: hers and admins' to see, a 404
+    /// for anyone else.
+    ImportRun,
 }
 
 /// Every route of the app and its rule. `tests/isolation.rs` fails if
@@ -293,6 +296,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/import", Rule::Area(Area::Accounts)),
     ("POST", "/import", Rule::Area(Area::Accounts)),
     ("GET", "/import/template.csv", Rule::Area(Area::Accounts)),
+    ("GET", "/import/{run_id}", Rule::ImportRun),
     ("GET", "/accounts/{id}/stage", Rule::Editable),
     ("POST", "/accounts/{id}/stage", Rule::Editable),
     ("GET", "/accounts/{id}/kpis/new", Rule::Editable),
@@ -582,6 +586,7 @@ fn expect(
         | Rule::EditableSharedKpi
         | Rule::EditableTargetKpi => Area::Accounts,
         Rule::ValueEntry => Area::Staff,
+        Rule::ImportRun => Area::Accounts,
         Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget | Rule::PortalSurvey => {
             Area::Portal
         }
@@ -652,6 +657,8 @@ fn expect(
             }
         }
         Rule::PortalSurvey => Expect::Hidden,
+        Rule::ImportRun if who.kind == Kind::Admin || who.email == Some(ALICE) => granted(method),
+        Rule::ImportRun => Expect::Hidden,
         _ => unreachable!("{rule:?}"),
     }
 }
@@ -729,6 +736,8 @@ struct World {
     template_id: i64,
     /// A user who is on neither team (for the team removal route).
     team_outsider: i64,
+    /// A CSV import run Alice started.
+    import_run: i64,
 }
 
 const ADMIN: &str = "admin@boussole.example";
@@ -863,6 +872,15 @@ async fn world(app: &TestApp) -> World {
             .await
             .unwrap();
     assert!(!lumiere.team.contains(&team_outsider) && !northwind.team.contains(&team_outsider));
+    let import_run: i64 = sqlx::query_scalar(
+        "INSERT INTO import_runs (user_id, file_name, rows_total, account_ids) \
+         VALUES ($1, 'lumiere.csv', 10, ARRAY[$2]) RETURNING id",
+    )
+    .bind(users[ALICE].id)
+    .bind(lumiere.id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     World {
         users,
         accounts,
@@ -878,6 +896,7 @@ async fn world(app: &TestApp) -> World {
         atelier_joint,
         template_id,
         team_outsider,
+        import_run,
     }
 }
 
@@ -920,6 +939,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{link_id}",
         "{code}",
         "{opportunity_id}",
+        "{run_id}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -1018,6 +1038,7 @@ fn path_of(w: &World, c: &Case) -> String {
         // A KPI code for /drivers/{code}; the VoC settings refuse the empty form first.
         .replace("{code}", "otif")
         .replace("{opportunity_id}", "0")
+        .replace("{run_id}", &w.import_run.to_string())
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

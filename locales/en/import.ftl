@@ -3,7 +3,7 @@ import-title = Import values (CSV)
 import-link = Import values (CSV)
 import-intro = Load many KPI values at once from a spreadsheet saved as CSV. The whole file is checked first: if any row has a problem, nothing is imported and every problem is listed with its row number.
 import-file-label = CSV file
-import-file-hint = UTF-8, separated by commas or semicolons; 20,000 rows and 10 MB at most.
+import-file-hint = UTF-8, separated by commas or semicolons; 1,000,000 rows and 128 MB at most.
 import-submit = Check and import
 import-format-title = Expected format
 import-format-header = The first line names the columns, in English or in French, in any order:
@@ -51,7 +51,7 @@ import-col-value = value
 import-col-comment = comment
 import-optional = optional
 import-no-file = Choose a CSV file to import.
-import-too-large = The file is too large: 10 MB at most. Split it into several files.
+import-too-large = The file is too large: 128 MB at most. Split it into several files.
 import-upload-failed = The file could not be received. Please try again.
 import-conflict = A value was saved by someone else during the import. Nothing was imported: upload the file again.
 import-not-utf8 = The file is not UTF-8 (first unreadable character on line { $line }): in Excel, choose “CSV UTF-8” when saving.
@@ -83,3 +83,12 @@ import-duplicate = Same account, KPI and period as row { $first }.
 
 ## Input hardening
 import-control-characters = This cell contains invisible control characters (such as a NUL byte or a text-direction override); remove them.
+
+## Import runs (src/values/import/runs.rs)
+import-run-title = Import of “{ $file }”
+import-run-running = The file was checked: its values are being saved. This page refreshes itself every 2 seconds; you may leave it, the import goes on.
+import-run-progress-label = Progress
+import-run-progress = { $done } of { $total } rows saved ({ $percent } %).
+import-run-interrupted = The import was interrupted (the server restarted): nothing of it was saved. Upload the file again.
+import-run-again = Import another file
+import-failed = The import failed: nothing was saved. Upload the file again.

@@ -3,7 +3,7 @@ import-title = Importer des valeurs (CSV)
 import-link = Importer des valeurs (CSV)
 import-intro = Chargez d’un coup de nombreuses valeurs d’indicateurs depuis un tableur enregistré en CSV. Tout le fichier est vérifié d’abord : si une ligne pose problème, rien n’est importé et chaque problème est indiqué avec son numéro de ligne.
 import-file-label = Fichier CSV
-import-file-hint = UTF-8, séparé par des points-virgules ou des virgules ; 20 000 lignes et 10 Mo au plus.
+import-file-hint = UTF-8, séparé par des points-virgules ou des virgules ; 1 000 000 de lignes et 128 Mo au plus.
 import-submit = Vérifier et importer
 import-format-title = Format attendu
 import-format-header = La première ligne nomme les colonnes, en français ou en anglais, dans n’importe quel ordre :
@@ -57,7 +57,7 @@ import-col-value = valeur
 import-col-comment = commentaire
 import-optional = facultatif
 import-no-file = Choisissez un fichier CSV à importer.
-import-too-large = Le fichier est trop volumineux : 10 Mo au plus. Découpez-le en plusieurs fichiers.
+import-too-large = Le fichier est trop volumineux : 128 Mo au plus. Découpez-le en plusieurs fichiers.
 import-upload-failed = Le fichier n’a pas pu être reçu. Merci de réessayer.
 import-conflict = Une valeur a été enregistrée par quelqu’un d’autre pendant l’import. Rien n’a été importé : chargez à nouveau le fichier.
 import-not-utf8 = Le fichier n’est pas en UTF-8 (premier caractère illisible à la ligne { $line }) : dans Excel, choisissez « CSV UTF-8 » à l’enregistrement.
@@ -89,3 +89,12 @@ import-duplicate = Même compte, indicateur et période qu’à la ligne { $firs
 
 ## Durcissement des saisies
 import-control-characters = Cette cellule contient des caractères de contrôle invisibles (un octet NUL ou un forçage du sens d’écriture, par exemple) ; retirez-les.
+
+## Import runs (src/values/import/runs.rs)
+import-run-title = Import de « { $file } »
+import-run-running = Le fichier a été vérifié : ses valeurs sont en cours d’enregistrement. Cette page se met à jour toutes les 2 secondes ; vous pouvez la quitter, l’import continue.
+import-run-progress-label = Avancement
+import-run-progress = { $done } lignes enregistrées sur { $total } ({ $percent } %).
+import-run-interrupted = L’import a été interrompu (redémarrage du serveur) : rien n’en a été enregistré. Importez le fichier à nouveau.
+import-run-again = Importer un autre fichier
+import-failed = L’import a échoué : rien n’a été enregistré. Importez le fichier à nouveau.

@@ -21,13 +21,16 @@ use crate::i18n::{Locale, format};
 use crate::kpis::units;
 use crate::period::{Period, PeriodError};
 
-/// Data rows per file: enough for years of a portfolio, small enough to check and
-/// write in one transaction in a few seconds.
-pub const MAX_ROWS: usize = 20_000;
+/// Data rows per file: a whole portfolio's history (5 000 accounts × 40 KPIs × 5
+/// years), checked in a few seconds and written set-based in one transaction.
+pub const MAX_ROWS: usize = 1_000_000;
 /// The column's limit in the database (`kpi_values.comment`).
 pub const MAX_COMMENT_CHARS: usize = 2000;
 /// Problems listed on the page; the rest are counted.
 pub const MAX_PROBLEMS_SHOWN: usize = 200;
+/// Problems kept by [`check`]: more than shown, few enough that a file of a million
+/// bad rows does not hold a million messages.
+pub const MAX_PROBLEMS_KEPT: usize = 1_000;
 /// Raw cells are shown back to the user cut to this many characters.
 const MAX_RAW_CHARS: usize = 80;
 
@@ -129,6 +132,7 @@ pub enum FileProblem {
     },
     TooManyRows {
         found: usize,
+        limit: usize,
     },
     /// The CSV reader gave up (in practice: never, it is lenient).
     Unreadable {
@@ -165,7 +169,7 @@ impl FileProblem {
                     ],
                 )
             }
-            FileProblem::TooManyRows { found } => locale.t_args(
+            FileProblem::TooManyRows { found, limit } => locale.t_args(
                 "import-too-many-rows",
                 &[
                     (
@@ -174,7 +178,7 @@ impl FileProblem {
                     ),
                     (
                         "limit",
-                        FluentValue::from(format::number(locale, MAX_ROWS as f64, 0)),
+                        FluentValue::from(format::number(locale, *limit as f64, 0)),
                     ),
                 ],
             ),
@@ -253,6 +257,59 @@ impl ParsedFile {
 /// Reads the file: encoding, separator, header, rows. Row-level checks come later
 /// (see [`validate`]), except the number of cells.
 pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
+    parse_at_most(bytes, MAX_ROWS)
+}
+
+fn parse_at_most(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileProblem> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let separator = read(bytes, max_rows, |row| match row {
+        Ok(r) => rows.push(r),
+        Err(p) => problems.push(p),
+    })?;
+    Ok(ParsedFile {
+        separator,
+        rows,
+        problems,
+    })
+}
+
+/// Reads and checks the file in one pass, without keeping the rows as read: what
+/// a large upload goes through (a million rows read into [`RawRow`]s first would
+/// hold the file several times over). Same outcome as [`parse`] then [`validate`],
+/// except that only the first [`MAX_PROBLEMS_KEPT`] problems are kept (the others
+/// counted in `more_problems`), and no row is kept once a problem was found.
+pub fn check(bytes: &[u8], catalogue: &Catalogue) -> Result<Checked, FileProblem> {
+    check_at_most(bytes, catalogue, MAX_ROWS)
+}
+
+fn check_at_most(
+    bytes: &[u8],
+    catalogue: &Catalogue,
+    max_rows: usize,
+) -> Result<Checked, FileProblem> {
+    let mut v = Validator::new(catalogue, MAX_PROBLEMS_KEPT, false);
+    let mut count = 0;
+    read(bytes, max_rows, |row| {
+        count += 1;
+        match row {
+            Ok(r) => v.row(&r),
+            Err(p) => v.problem(p),
+        }
+    })?;
+    // Rows come in file order, so their problems do too: nothing to sort.
+    let mut checked = v.finish();
+    checked.row_count = count;
+    Ok(checked)
+}
+
+/// The file's separator; each data row (or its problem) handed to `each`, in file
+/// order; at most `max_rows` of them (the rest only counted, for the message).
+fn read(
+    bytes: &[u8],
+    max_rows: usize,
+    mut each: impl FnMut(Result<RawRow, Problem>),
+) -> Result<char, FileProblem> {
     let text = std::str::from_utf8(bytes).map_err(|e| FileProblem::NotUtf8 {
         line: 1 + bytes[..e.valid_up_to()]
             .iter()
@@ -274,31 +331,31 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(unreadable(&e)),
-        None => return Err(FileProblem::Empty),
-    };
-    let header_cells: Vec<String> = header.iter().map(str::to_owned).collect();
+    // One record reused for every row: no allocation per row beyond the cells kept.
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return Err(FileProblem::Empty),
+        Err(e) => return Err(unreadable(&e)),
+    }
+    let header_cells: Vec<String> = record.iter().map(str::to_owned).collect();
     let columns = read_header(&header_cells).ok_or_else(|| FileProblem::BadHeader {
         found: header_cells.clone(),
     })?;
     let width = columns.len();
 
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
     let mut count = 0usize;
-    for record in records {
-        let record = record.map_err(|e| unreadable(&e))?;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| unreadable(&e))?
+    {
         if record.iter().all(|c| c.trim().is_empty()) {
             // Blank rows (Excel leaves ";;;;" lines behind) say nothing.
             continue;
         }
         count += 1;
-        if count > MAX_ROWS {
-            // Keep counting to say how many, but keep nothing more.
+        if count > max_rows {
+            // Keep counting to say how many, but look at nothing more.
             continue;
         }
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -311,7 +368,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
                 .any(|c| c.map(Column::required) != Some(false));
         let long = cells.len() > width && cells[width..].iter().any(|c| !c.is_empty());
         if short || long {
-            problems.push(Problem {
+            each(Err(Problem {
                 line,
                 column: None,
                 kind: ProblemKind::WrongColumnCount {
@@ -322,7 +379,22 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
                     .iter()
                     .collect::<Vec<_>>()
                     .join(&separator.to_string())),
-            });
+            }));
+            continue;
+        }
+        // A cell with control characters never reaches a query (PostgreSQL refuses
+        // NUL): the row is set aside with the first such cell named.
+        if let Some((column, cell)) = columns
+            .iter()
+            .zip(&cells)
+            .find(|(_, cell)| crate::web::input::has_forbidden(cell))
+        {
+            each(Err(Problem {
+                line,
+                column: *column,
+                kind: ProblemKind::ControlCharacters,
+                raw: cut(&crate::web::input::visible(cell)),
+            }));
             continue;
         }
         let mut row = RawRow {
@@ -333,21 +405,6 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
             value: String::new(),
             comment: String::new(),
         };
-        // A cell with control characters never reaches a query (PostgreSQL refuses
-        // NUL): the row is set aside with the first such cell named.
-        if let Some((column, cell)) = columns
-            .iter()
-            .zip(&cells)
-            .find(|(_, cell)| crate::web::input::has_forbidden(cell))
-        {
-            problems.push(Problem {
-                line,
-                column: *column,
-                kind: ProblemKind::ControlCharacters,
-                raw: cut(&crate::web::input::visible(cell)),
-            });
-            continue;
-        }
         for (column, cell) in columns.iter().zip(&cells) {
             let slot = match column {
                 Some(Column::Account) => &mut row.account,
@@ -359,19 +416,18 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
             };
             *slot = (*cell).to_owned();
         }
-        rows.push(row);
+        each(Ok(row));
     }
-    if count > MAX_ROWS {
-        return Err(FileProblem::TooManyRows { found: count });
+    if count > max_rows {
+        return Err(FileProblem::TooManyRows {
+            found: count,
+            limit: max_rows,
+        });
     }
     if count == 0 {
         return Err(FileProblem::NoRows);
     }
-    Ok(ParsedFile {
-        separator,
-        rows,
-        problems,
-    })
+    Ok(separator)
 }
 
 fn unreadable(e: &csv::Error) -> FileProblem {
@@ -580,26 +636,83 @@ impl Problem {
     }
 }
 
-/// The outcome of checking: rows to save if `problems` is empty.
+/// The outcome of checking: rows to save if there is no problem.
 #[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub rows: Vec<ValidRow>,
-    /// Every problem of every row, in file order.
+    /// The problems of the rows, in file order (the first [`MAX_PROBLEMS_KEPT`] with
+    /// [`check`], every one with [`validate`]).
     pub problems: Vec<Problem>,
+    /// Problems found but not kept.
+    pub more_problems: usize,
+    /// Data rows in the file, good or bad.
+    pub row_count: usize,
+}
+
+impl Checked {
+    /// Problems found, kept or not.
+    pub fn problem_count(&self) -> usize {
+        self.problems.len() + self.more_problems
+    }
 }
 
 /// Checks every row against the catalogue and against each other. All problems
 /// of all rows are collected; rows are only worth saving if there are none.
 pub fn validate(file: &ParsedFile, catalogue: &Catalogue) -> Checked {
-    let mut problems = file.problems.clone();
-    let mut rows = Vec::with_capacity(file.rows.len());
-    // (KPI, period start) → first line that had it.
-    let mut seen: HashMap<(i64, NaiveDate), usize> = HashMap::with_capacity(file.rows.len());
-
+    let mut v = Validator::new(catalogue, usize::MAX, true);
+    for p in &file.problems {
+        v.problem(p.clone());
+    }
     for row in &file.rows {
-        let before = problems.len();
+        v.row(row);
+    }
+    let mut checked = v.finish();
+    checked.row_count = file.row_count();
+    // Rows with the wrong number of cells were found first; show everything in file order.
+    checked.problems.sort_by_key(|p| p.line);
+    checked
+}
+
+/// Checks rows one at a time, remembering what duplicates need.
+struct Validator<'c> {
+    catalogue: &'c Catalogue,
+    /// (KPI, period start) → first line that had it.
+    seen: HashMap<(i64, NaiveDate), usize>,
+    /// Problems kept (the rest counted).
+    keep: usize,
+    /// Good rows kept even after a problem elsewhere (`validate`, which reports them).
+    all_rows: bool,
+    out: Checked,
+}
+
+impl<'c> Validator<'c> {
+    fn new(catalogue: &'c Catalogue, keep: usize, all_rows: bool) -> Self {
+        Self {
+            catalogue,
+            seen: HashMap::new(),
+            keep,
+            all_rows,
+            out: Checked::default(),
+        }
+    }
+
+    fn problem(&mut self, p: Problem) {
+        if self.out.problems.len() < self.keep {
+            self.out.problems.push(p);
+        } else {
+            self.out.more_problems += 1;
+        }
+    }
+
+    fn finish(self) -> Checked {
+        self.out
+    }
+
+    fn row(&mut self, row: &RawRow) {
+        let catalogue = self.catalogue;
+        let mut found: Vec<Problem> = Vec::new();
         let mut problem = |column: Column, kind: ProblemKind| {
-            problems.push(Problem::new(row.line, column, kind, row.cell(column)));
+            found.push(Problem::new(row.line, column, kind, row.cell(column)));
         };
         for column in Column::ALL {
             if column.required() && row.cell(column).is_empty() {
@@ -681,20 +794,23 @@ pub fn validate(file: &ParsedFile, catalogue: &Catalogue) -> Checked {
         }
 
         if let (Some(a), Some(k), Some(p)) = (account, kpi, period) {
-            if let Some(first) = seen.get(&(k.id, p)) {
-                problems.push(Problem {
+            if let Some(first) = self.seen.get(&(k.id, p)) {
+                found.push(Problem {
                     line: row.line,
                     column: Some(Column::Period),
                     kind: ProblemKind::Duplicate { first_line: *first },
                     raw: cut(&format!("{} / {} / {}", row.account, row.kpi, row.period)),
                 });
             } else {
-                seen.insert((k.id, p), row.line);
+                self.seen.insert((k.id, p), row.line);
             }
-            if problems.len() == before
+            // Once the file has a problem nothing will be saved: `check` keeps no
+            // more rows then.
+            if found.is_empty()
+                && (self.all_rows || self.out.problem_count() == 0)
                 && let Some(value) = value
             {
-                rows.push(ValidRow {
+                self.out.rows.push(ValidRow {
                     line: row.line,
                     account_id: a.id,
                     kpi_id: k.id,
@@ -704,10 +820,10 @@ pub fn validate(file: &ParsedFile, catalogue: &Catalogue) -> Checked {
                 });
             }
         }
+        for p in found {
+            self.problem(p);
+        }
     }
-    // Rows with the wrong number of cells were found first; show everything in file order.
-    problems.sort_by_key(|p| p.line);
-    Checked { rows, problems }
 }
 
 /// Through the shortest decimal that reads back as the same number: 0.1 stays 0.1.
@@ -1101,20 +1217,64 @@ mod tests {
     }
 
     #[test]
-    fn at_most_twenty_thousand_rows() {
+    fn at_most_max_rows() {
+        // The real limit is a million: the same code with a limit of 50.
         let mut text = String::from("account,kpi,period,value\n");
-        for _ in 0..MAX_ROWS {
+        for _ in 0..50 {
             text.push_str("lumiere-retail,revenue,2026-09,1\n");
         }
-        let f = parsed(&text);
-        assert_eq!(f.row_count(), MAX_ROWS);
+        let f = parse_at_most(text.as_bytes(), 50).unwrap();
+        assert_eq!(f.row_count(), 50);
         text.push_str("lumiere-retail,revenue,2026-09,1\n");
+        let too_many = FileProblem::TooManyRows {
+            found: 51,
+            limit: 50,
+        };
+        assert_eq!(parse_at_most(text.as_bytes(), 50).unwrap_err(), too_many);
         assert_eq!(
-            parse(text.as_bytes()).unwrap_err(),
-            FileProblem::TooManyRows {
-                found: MAX_ROWS + 1
-            }
+            check_at_most(text.as_bytes(), &catalogue(), 50).unwrap_err(),
+            too_many
         );
+        const { assert!(MAX_ROWS >= 1_000_000) };
+    }
+
+    #[test]
+    fn checking_in_one_pass_finds_what_parse_then_validate_finds() {
+        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        let bad = format!(
+            "account,kpi,period,value,comment\n\
+             nowhere,revenue,2026-09,1,\n\
+             lumiere-retail,revenue,2026-09,1,\n\
+             lumiere-retail,revenue,2026-10,1,{long}\n\
+             lumiere-retail,revenue,2026-11\n\
+             lumiere-retail,revenue,2026-09,2,\n\
+             lumiere-retail,nps,2026-Q3,12,ok\n"
+        );
+        let good = "account,kpi,period,value,comment\n\
+                    lumiere-retail,revenue,2026-09,1,a\n\
+                    lumiere-retail,nps,2026-Q3,\"12,5\",\n";
+        for text in [bad.as_str(), good] {
+            let one_pass = super::check(text.as_bytes(), &catalogue()).unwrap();
+            let two = validate(&parsed(text), &catalogue());
+            assert_eq!(one_pass.problems, two.problems);
+            assert_eq!(one_pass.more_problems, 0);
+            assert_eq!(one_pass.row_count, two.row_count);
+            if two.problems.is_empty() {
+                assert_eq!(one_pass.rows, two.rows);
+            } else {
+                // Nothing of a file with problems is saved: no row kept after the first.
+                assert!(one_pass.rows.len() < two.rows.len());
+            }
+        }
+        // A file of many bad rows keeps the first problems and counts the others.
+        let mut many = String::from("account,kpi,period,value\n");
+        for _ in 0..MAX_PROBLEMS_KEPT + 5 {
+            many.push_str("nowhere,revenue,2026-09,1\n");
+        }
+        let c = super::check(many.as_bytes(), &catalogue()).unwrap();
+        assert_eq!(c.problems.len(), MAX_PROBLEMS_KEPT);
+        assert_eq!(c.problem_count(), MAX_PROBLEMS_KEPT + 5);
+        assert!(c.rows.is_empty());
     }
 
     #[test]
@@ -1171,7 +1331,10 @@ mod tests {
                 FileProblem::Empty,
                 FileProblem::NoRows,
                 FileProblem::BadHeader { found: vec![] },
-                FileProblem::TooManyRows { found: 20_001 },
+                FileProblem::TooManyRows {
+                    found: 20_001,
+                    limit: 20_000,
+                },
                 FileProblem::Unreadable { line: 1 },
             ] {
                 let m = fp.message(locale);
@@ -1182,9 +1345,12 @@ mod tests {
             }
         }
         assert!(
-            FileProblem::TooManyRows { found: 20_001 }
-                .message(Locale::Fr)
-                .contains("20\u{202F}000")
+            FileProblem::TooManyRows {
+                found: 20_001,
+                limit: 20_000
+            }
+            .message(Locale::Fr)
+            .contains("20\u{202F}000")
         );
         let m = ProblemKind::BadPeriod {
             frequency: Frequency::Quarterly,
