@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// None when no mail server is configured: links are shown to pass on.
     pub mailer: Option<Arc<Mailer>>,
+    /// Turns for the heavy pages (`web::limit`), `config.heavy_pages` of them.
+    pub heavy: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -23,8 +26,10 @@ impl AppState {
             .as_deref()
             .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
             .map(Arc::new);
+        let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
         Self {
             db,
+            heavy,
             config: Arc::new(config),
             mailer,
         }
