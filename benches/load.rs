@@ -1,26 +1,38 @@
-//! Load benchmark: a large generated portfolio, the real app on a real socket, and
-//! latency/throughput of named page scenarios under concurrent load.
+//! Load benchmark: a large generated portfolio, the real server as a child process, and
+//! latency/throughput of named page scenarios at several concurrency levels, each set beside
+//! a minimal page of the same stack.
 //!
 //! ```sh
 //! cargo bench --bench load -- --help
-//! cargo bench --bench load                                  # 500 accounts, 16 workers, 2000 requests
-//! cargo bench --bench load -- --accounts 50 --requests 200  # quick
+//! cargo bench --bench load                                      # 500 accounts; 1, 16, 32 clients
+//! cargo bench --bench load -- --accounts 50 --requests 200      # quick
+//! cargo bench --bench load -- --server-binary /tmp/boussole-old --server-binary target/release/boussole
 //! ```
 //!
 //! What it does, in order:
 //! 1. Database: `DATABASE_URL`'s server, else a private cluster under `target/bench-pg`. The
-//!    database `boussole_bench_<accounts>` is created, migrated, given the demo users and
-//!    accounts, then a generated portfolio (N accounts × 40 KPIs × 60 months of values) built
-//!    with set-based SQL, then vacuumed and analysed. A database already holding the same
-//!    generated data (recorded in its comment) is reused.
-//! 2. The app runs in-process on 127.0.0.1:0; every load worker logs in as the sales director
-//!    with a session of its own.
-//! 3. For each scenario: SQL statements of one request run alone (counted from sqlx's
-//!    `sqlx::query` tracing events), a warm-up, then C workers sending requests until R are
-//!    done or S seconds have passed. Every response must be 200.
+//!    database `boussole_bench_g<generator>_<accounts>` is created, migrated, given the demo
+//!    users and accounts, then a generated portfolio (N accounts × 40 KPIs × 60 months of
+//!    values, a client user per account from stage 2) built with set-based SQL, then vacuumed
+//!    and analysed. A database already holding the same generated data (recorded in its
+//!    comment) is reused.
+//! 2. The SQL statements of each scenario's page, one request alone on this checkout run
+//!    in-process (counted from sqlx's `sqlx::query` tracing events).
+//! 3. For each server build (`--server-binary`, repeatable; default this checkout's, built by
+//!    cargo): `boussole serve` as a child process on the benchmark database (a build that does
+//!    not know some of its migrations gets a copy of it without them); workers sign in (the
+//!    director, or a different client user each); then every scenario at every level of
+//!    `--clients` (1, 16, 32): a warm-up, then R requests or S seconds. The `baseline`
+//!    scenario is a page served by the bench itself (axum + sqlx + askama, one query of 12 rows,
+//!    one small template) and loaded by the same workers; every scenario's throughput is
+//!    printed as a share of it. 503s are counted apart (the server said "come back"), as are
+//!    other responses ≥ 500; the server's resident memory is sampled from /proc during the
+//!    highest level's runs.
+//! 4. A Markdown table per server: p50/p99 per level, req/s at 16, share of the baseline,
+//!    ≥ 500 responses; and the server's peak resident memory.
 //!
-//! A scenario is a name plus a URL generator (and the URLs to count statements on): adding a
-//! page to the benchmark is one entry in `SCENARIOS`.
+//! A scenario is a name, who signs in, and a request generator: adding a page to the
+//! benchmark is one entry in `SCENARIOS`.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -46,13 +58,15 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::Registry;
 
 /// Bump when the generated data changes, so that older benchmark databases are rebuilt.
-const GENERATOR_VERSION: u32 = 1;
+const GENERATOR_VERSION: u32 = 3;
 const KPIS_PER_ACCOUNT: i32 = 40;
 const MONTHS: i32 = 60;
 const WARMUP_REQUESTS: usize = 50;
 const DIRECTOR: &str = "direction@boussole.example";
-/// Same size as the pool `serve` uses (`db::open`).
-const APP_POOL_SIZE: u32 = 20;
+/// The demo's client user, whose password hash the generated client users share.
+const DEMO_CLIENT: &str = "client@lumiere-retail.example";
+/// The size of the pool `serve` uses (`db::open`), for the baseline and the in-process app.
+const APP_POOL_SIZE: u32 = db::POOL_SIZE;
 /// Seed of `setseed` (generation) and of the workers' URL choices.
 const SEED: u64 = 42;
 
@@ -64,6 +78,11 @@ const SEED: u64 = 42;
 struct Fixture {
     /// Ids of the generated accounts.
     generated: Vec<i64>,
+    /// (account, KPI) of every generated account's KPIs, and of its monthly ones.
+    kpis: Vec<(i64, i64)>,
+    monthly_kpis: Vec<(i64, i64)>,
+    /// The generated accounts' client users.
+    client_emails: Vec<String>,
     /// The account with the fewest values and the one with the most.
     smallest: AccountSize,
     largest: AccountSize,
@@ -85,23 +104,55 @@ impl AccountSize {
     }
 }
 
-/// One named page to load. `url` picks the path of each request; `probes` are the paths whose
-/// SQL statements are counted (one request each, run alone), labelled.
+/// Who a scenario's workers are signed in as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// Nobody: the bench's own baseline server.
+    Nobody,
+    Director,
+    /// A client user of a generated account, a different one per worker.
+    Client,
+}
+
+/// What one request of a scenario is.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A GET of the path the function picks.
+    Get(fn(&Fixture, &mut StdRng) -> String),
+    /// The scorecard's inline value form, POSTed with its CSRF token: a new value for this
+    /// month of a random monthly KPI of a random generated account.
+    WriteValue,
+}
+
+/// One named page to load. `probes` are the paths whose SQL statements are counted (one
+/// request each, run alone on the in-process app), labelled.
 struct Scenario {
     name: &'static str,
     about: &'static str,
-    url: fn(&Fixture, &mut StdRng) -> String,
+    who: Who,
+    kind: Kind,
     probes: fn(&Fixture) -> Vec<(String, String)>,
 }
 
+const BASELINE: &str = "baseline";
+
 const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: BASELINE,
+        about: "GET /baseline on the bench's own axum + sqlx + askama server: one query of 12 rows, \
+                one small template (what the stack costs without Boussole's work)",
+        who: Who::Nobody,
+        kind: Kind::Get(|_, _| "/baseline".to_owned()),
+        probes: |_| Vec::new(),
+    },
     Scenario {
         name: "scorecard",
         about: "GET /accounts/{id}, a random generated account (director)",
-        url: |f, rng| {
+        who: Who::Director,
+        kind: Kind::Get(|f, rng| {
             let id = f.generated.choose(rng).expect("generated accounts");
             format!("/accounts/{id}")
-        },
+        }),
         probes: |f| {
             vec![
                 (
@@ -116,15 +167,45 @@ const SCENARIOS: &[Scenario] = &[
         },
     },
     Scenario {
+        name: "kpi",
+        about: "GET /accounts/{id}/kpis/{kpi}, a random KPI of a random generated account (director)",
+        who: Who::Director,
+        kind: Kind::Get(|f, rng| {
+            let (a, k) = f.kpis.choose(rng).expect("generated KPIs");
+            format!("/accounts/{a}/kpis/{k}")
+        }),
+        probes: |f| {
+            let (a, k) = f.kpis[0];
+            vec![("first KPI".to_owned(), format!("/accounts/{a}/kpis/{k}"))]
+        },
+    },
+    Scenario {
+        name: "portal",
+        about: "GET /portal, each worker a client user of a different generated account",
+        who: Who::Client,
+        kind: Kind::Get(|_, _| "/portal".to_owned()),
+        probes: |_| Vec::new(),
+    },
+    Scenario {
+        name: "write",
+        about: "POST /accounts/{id}/kpis/{kpi}/values, the scorecard's inline form with its CSRF \
+                token: this month's value of a random monthly KPI of a random account (director)",
+        who: Who::Director,
+        kind: Kind::WriteValue,
+        probes: |_| Vec::new(),
+    },
+    Scenario {
         name: "portfolio",
         about: "GET /portfolio, the director's cockpit over every account (bulk SQL, no query per account)",
-        url: |_, _| "/portfolio".to_owned(),
+        who: Who::Director,
+        kind: Kind::Get(|_, _| "/portfolio".to_owned()),
         probes: |_| vec![("director".to_owned(), "/portfolio".to_owned())],
     },
     Scenario {
         name: "drivers",
         about: "GET /drivers?outcome=nps, rank correlations of every KPI with NPS across accounts",
-        url: |_, _| "/drivers?outcome=nps".to_owned(),
+        who: Who::Director,
+        kind: Kind::Get(|_, _| "/drivers?outcome=nps".to_owned()),
         probes: |_| vec![("director".to_owned(), "/drivers?outcome=nps".to_owned())],
     },
 ];
@@ -135,11 +216,15 @@ const SCENARIOS: &[Scenario] = &[
 
 struct Options {
     accounts: u32,
-    concurrency: usize,
+    /// Concurrency levels, each scenario run at each.
+    clients: Vec<usize>,
     requests: usize,
     seconds: u64,
     /// Empty: all.
     scenarios: Vec<&'static Scenario>,
+    /// Builds of boussole to load, one after the other (default: this checkout's).
+    servers: Vec<PathBuf>,
+    statements: bool,
     drop: bool,
     fresh: bool,
 }
@@ -151,20 +236,24 @@ fn usage() -> String {
 
 usage: cargo bench --bench load -- [options]
 
-  --accounts N      generated accounts (default 500), each with {KPIS_PER_ACCOUNT} KPIs and {MONTHS} months
-  --concurrency C   concurrent workers, each with its own session (default 16)
-  --requests R      measured requests per scenario (default 2000)
-  --seconds S       hard time cap per scenario, in seconds (default 60)
-  --scenario NAME   run only this scenario (repeatable, or comma-separated); one of: {}
-                    (default: all)
-  --keep            keep the database for the next run (the default)
-  --drop            drop the benchmark database of --accounts N and exit (runs nothing)
-  --fresh           regenerate the database even if it could be reused
-  -h, --help        this help
+  --accounts N          generated accounts (default 500), each with {KPIS_PER_ACCOUNT} KPIs and {MONTHS} months
+  --clients L           concurrency levels, comma-separated (default 1,16,32); each worker has
+                        its own session
+  --requests R          measured requests per scenario and level (default 1000)
+  --seconds S           time cap per scenario and level, in seconds (default 20)
+  --scenario NAME       run only this scenario (repeatable, or comma-separated); one of: {}
+                        (default: all; the baseline always runs)
+  --server-binary PATH  the boussole build to load (repeatable: each is run in turn, with the
+                        same scenarios; default: this checkout's, built by cargo bench)
+  --no-statements       do not count the SQL statements of each page
+  --keep                keep the database for the next run (the default)
+  --drop                drop the benchmark database of --accounts N and exit (runs nothing)
+  --fresh               regenerate the database even if it could be reused
+  -h, --help            this help
 
 The database is DATABASE_URL's server if set, else a private PostgreSQL cluster under
-target/bench-pg; it is named boussole_bench_<accounts> and reused when it already holds the
-same generated data.",
+target/bench-pg; it is named boussole_bench_g{GENERATOR_VERSION}_<accounts> and reused when it
+already holds the same generated data.",
         names.join(", ")
     )
 }
@@ -173,10 +262,12 @@ same generated data.",
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>, String> {
     let mut o = Options {
         accounts: 500,
-        concurrency: 16,
-        requests: 2000,
-        seconds: 60,
+        clients: vec![1, 16, 32],
+        requests: 1000,
+        seconds: 20,
         scenarios: Vec::new(),
+        servers: Vec::new(),
+        statements: true,
         drop: false,
         fresh: false,
     };
@@ -193,7 +284,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>,
                 .ok_or_else(|| format!("{flag} needs {what}"))
         };
         fn number<T: std::str::FromStr>(flag: &str, v: String) -> Result<T, String> {
-            v.parse()
+            v.trim()
+                .parse()
                 .map_err(|_| format!("{flag} expects a positive whole number, not {v:?}"))
         }
         match flag.as_str() {
@@ -201,7 +293,12 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>,
             // cargo bench passes --bench to harness = false targets.
             "--bench" => {}
             "--accounts" => o.accounts = number(&flag, value("a number")?)?,
-            "--concurrency" => o.concurrency = number(&flag, value("a number")?)?,
+            "--clients" | "--concurrency" => {
+                o.clients = value("a list of numbers")?
+                    .split(',')
+                    .map(|n| number(&flag, n.to_owned()))
+                    .collect::<Result<_, _>>()?;
+            }
             "--requests" => o.requests = number(&flag, value("a number")?)?,
             "--seconds" => o.seconds = number(&flag, value("a number")?)?,
             "--scenario" => {
@@ -213,19 +310,29 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<Options>,
                     o.scenarios.push(s);
                 }
             }
+            "--server-binary" => o.servers.push(PathBuf::from(value("a path")?)),
+            "--no-statements" => o.statements = false,
             "--keep" => o.drop = false,
             "--drop" => o.drop = true,
             "--fresh" => o.fresh = true,
             _ => return Err(format!("unknown argument {arg:?}")),
         }
     }
-    if o.accounts == 0 || o.concurrency == 0 || o.requests == 0 || o.seconds == 0 {
-        return Err(
-            "--accounts, --concurrency, --requests and --seconds must be at least 1".into(),
-        );
+    if o.accounts == 0 || o.requests == 0 || o.seconds == 0 || o.clients.contains(&0) {
+        return Err("--accounts, --clients, --requests and --seconds must be at least 1".into());
+    }
+    if o.clients.is_empty() {
+        return Err("--clients needs at least one level".into());
     }
     if o.scenarios.is_empty() {
         o.scenarios = SCENARIOS.iter().collect();
+    }
+    // The baseline first: every other scenario's throughput is a share of it.
+    o.scenarios.retain(|s| s.name != BASELINE);
+    o.scenarios.insert(0, &SCENARIOS[0]);
+    if o.servers.is_empty() {
+        o.servers
+            .push(PathBuf::from(env!("CARGO_BIN_EXE_boussole")));
     }
     Ok(Some(o))
 }
@@ -354,8 +461,9 @@ async fn prepare_database(
         Some(Some(found)) if found == want && !opts.fresh => {
             admin.close().await?;
             println!("database {name}: reusing ({want})");
-            let pool = db::pool(db_opts.clone(), 2).await?;
+            let pool = db::pool(db_opts.clone(), 4).await?;
             db::migrate(&pool).await?;
+            rebuild_scores(&pool).await?;
             print_counts(&pool).await?;
             pool.close().await;
             return Ok(db_opts);
@@ -384,7 +492,7 @@ async fn prepare_database(
     admin.close().await?;
     println!("database {name}: created; generating {want}");
 
-    let pool = db::pool(db_opts.clone(), 2).await?;
+    let pool = db::pool(db_opts.clone(), 4).await?;
     let started = Instant::now();
     db::migrate(&pool).await?;
     boussole::demo::load(&pool)
@@ -401,17 +509,37 @@ async fn prepare_database(
         .log_slow_statements(tracing::log::LevelFilter::Off, Duration::from_secs(3600))
         .connect()
         .await?;
+    let generation = Instant::now();
     generate(&mut conn, opts.accounts, month, &want, &name).await?;
-    println!("  generated in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "  generated in {:.1} s ({:.1} s since the database was created)",
+        generation.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
     // VACUUM as well as ANALYZE: a freshly loaded table's first readers would otherwise
     // pay for setting hint bits, and index-only scans need the visibility map.
     sqlx::raw_sql("VACUUM (ANALYZE)").execute(&mut conn).await?;
     conn.close().await?;
     println!("  VACUUM (ANALYZE): {:.1} s", t.elapsed().as_secs_f64());
+    rebuild_scores(&pool).await?;
     print_counts(&pool).await?;
     pool.close().await;
     Ok(db_opts)
+}
+
+/// The stored scorecard state of every account, as `boussole rebuild-scores` makes it
+/// (the generator writes values by SQL, outside the app's transactions; a reused
+/// database may hold the state of an earlier day). Timed: it is what a deployment
+/// pays once after a bulk load.
+async fn rebuild_scores(pool: &PgPool) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let n = boussole::scorecard::state::rebuild_all(pool).await?;
+    println!(
+        "  scorecard state of {n} accounts rebuilt: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// The generated portfolio, in one transaction of set-based statements; the database
@@ -455,6 +583,24 @@ async fn generate(
     .await?
     .rows_affected();
     println!("  accounts: {n} ({:.1} s)", step.elapsed().as_secs_f64());
+
+    // A client user for every generated account that shares KPIs with its client (stage 2
+    // and up), with the demo's password (its hash copied from the demo's client user).
+    let step = Instant::now();
+    let n = sqlx::query(
+        "INSERT INTO users (email, name, role, account_id, password_hash) \
+         SELECT 'client@' || a.slug || '.bench.example', 'Client ' || a.name, 'client', a.id, \
+                (SELECT password_hash FROM users WHERE email = $1) \
+         FROM accounts a WHERE a.slug LIKE 'bench-%' AND a.stage >= 2 ORDER BY a.id",
+    )
+    .bind(DEMO_CLIENT)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    println!(
+        "  client users: {n} ({:.1} s)",
+        step.elapsed().as_secs_f64()
+    );
 
     // 40 KPIs per account copied from the active templates, taken round-robin across the
     // universes; with fewer than 40 templates they repeat with suffixed codes (code_2, …).
@@ -608,6 +754,18 @@ async fn load_fixture(pool: &PgPool) -> anyhow::Result<Fixture> {
         !generated.is_empty(),
         "no generated accounts in the database"
     );
+    let kpis: Vec<(i64, i64, bool)> = sqlx::query_as(
+        "SELECT k.account_id, k.id, k.frequency = 'monthly' FROM account_kpis k \
+         JOIN accounts a ON a.id = k.account_id WHERE a.slug LIKE 'bench-%' ORDER BY k.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let client_emails: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email::text FROM users u JOIN accounts a ON a.id = u.account_id \
+         WHERE u.role = 'client' AND a.slug LIKE 'bench-%' ORDER BY u.id",
+    )
+    .fetch_all(pool)
+    .await?;
     let sizes: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT a.id, a.name, \
                 (SELECT count(*) FROM account_kpis k WHERE k.account_id = a.id), \
@@ -633,17 +791,26 @@ async fn load_fixture(pool: &PgPool) -> anyhow::Result<Fixture> {
     let largest = sizes.last().map(size).context("no accounts")?;
     Ok(Fixture {
         generated,
+        monthly_kpis: kpis.iter().filter(|k| k.2).map(|k| (k.0, k.1)).collect(),
+        kpis: kpis.iter().map(|k| (k.0, k.1)).collect(),
+        client_emails,
         smallest,
         largest,
     })
 }
 
 // ---------------------------------------------------------------------------------------------
-// The app and its clients
+// The servers: the app under test (a child process), the baseline, and the app in-process
+// (only to count SQL statements)
 // ---------------------------------------------------------------------------------------------
 
+/// The in-process app, whose statements the counting layer sees.
 async fn spawn_app(pool: PgPool) -> anyhow::Result<SocketAddr> {
     let app = boussole::app(AppState::new(pool, Config::for_tests()));
+    serve_router(app).await
+}
+
+async fn serve_router(app: axum::Router) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
@@ -659,33 +826,258 @@ async fn spawn_app(pool: PgPool) -> anyhow::Result<SocketAddr> {
     Ok(addr)
 }
 
-/// A client with a session of its own, signed in as the sales director.
-async fn login(base: &str) -> anyhow::Result<reqwest::Client> {
-    let client = reqwest::Client::builder()
+/// The baseline: the same stack as Boussole (axum, a sqlx pool of the same size, askama)
+/// doing the least a page can do: one query of 12 rows, one small template.
+#[derive(askama::Template)]
+#[template(
+    ext = "html",
+    source = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Accounts</title>\
+              </head><body><h1>Accounts</h1><table>{% for a in rows %}<tr><td>{{ a.0 }}</td>\
+              <td>{{ a.1 }}</td><td>{{ a.2 }}</td></tr>{% endfor %}</table></body></html>"
+)]
+struct BaselinePage {
+    rows: Vec<(i64, String, String)>,
+}
+
+async fn baseline_page(
+    axum::extract::State(pool): axum::extract::State<PgPool>,
+) -> Result<axum::response::Html<String>, axum::http::StatusCode> {
+    use askama::Template as _;
+    let rows = sqlx::query_as("SELECT id, name, industry FROM accounts ORDER BY id LIMIT 12")
+        .fetch_all(&pool)
+        .await
+        .map_err(|_| axum::http::StatusCode::SERVICE_UNAVAILABLE)?;
+    BaselinePage { rows }
+        .render()
+        .map(axum::response::Html)
+        .map_err(|_| axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+async fn spawn_baseline(pool: PgPool) -> anyhow::Result<SocketAddr> {
+    let app = axum::Router::new()
+        .route("/baseline", axum::routing::get(baseline_page))
+        .with_state(pool);
+    serve_router(app).await
+}
+
+/// A boussole build serving the benchmark database as a child process.
+struct Server {
+    label: String,
+    base: String,
+    child: tokio::process::Child,
+    pid: u32,
+}
+
+/// The URL of database `name` on the server, for a child process's DATABASE_URL.
+fn database_url(server: &PgConnectOptions, name: &str) -> anyhow::Result<String> {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        let mut url = url::Url::parse(&url).context("DATABASE_URL")?;
+        url.set_path(&format!("/{name}"));
+        return Ok(url.to_string());
+    }
+    // The private cluster: its socket directory as the host.
+    let socket = server
+        .get_socket()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| server.get_host().to_owned());
+    Ok(format!(
+        "postgres://{}@localhost:{}/{name}?host={socket}",
+        server.get_username(),
+        server.get_port()
+    ))
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// The migrations a build knows: it migrates an empty database of its own, then we read them.
+async fn known_migrations(
+    binary: &std::path::Path,
+    server: &PgConnectOptions,
+) -> anyhow::Result<Vec<i64>> {
+    let name = format!("boussole_bench_probe_{}", std::process::id());
+    let mut admin = db::connect_maintenance(server).await?;
+    let drop = format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        db::quote_ident(&name)
+    );
+    sqlx::raw_sql(&drop).execute(&mut admin).await?;
+    sqlx::raw_sql(&format!("CREATE DATABASE {}", db::quote_ident(&name)))
+        .execute(&mut admin)
+        .await?;
+    let out = tokio::process::Command::new(binary)
+        .arg("migrate")
+        .env("DATABASE_URL", database_url(server, &name)?)
+        .env("BOUSSOLE_LOG", "warn")
+        .output()
+        .await
+        .with_context(|| format!("running {} migrate", binary.display()))?;
+    ensure!(
+        out.status.success(),
+        "{} migrate failed: {}",
+        binary.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut conn = server.clone().database(&name).connect().await?;
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&mut conn)
+            .await?;
+    conn.close().await?;
+    sqlx::raw_sql(&drop).execute(&mut admin).await?;
+    admin.close().await?;
+    Ok(versions)
+}
+
+/// The database a build serves: the benchmark database, or, when the build does not know
+/// some of its migrations (an older build), a copy of it where those are forgotten (their
+/// tables and columns stay; the older code ignores them).
+async fn database_for(
+    binary: &std::path::Path,
+    server: &PgConnectOptions,
+    bench_db: &str,
+) -> anyhow::Result<String> {
+    let known = known_migrations(binary, server).await?;
+    let mut conn = server.clone().database(bench_db).connect().await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&mut conn)
+        .await?;
+    conn.close().await?;
+    let unknown: Vec<i64> = applied.into_iter().filter(|v| !known.contains(v)).collect();
+    if unknown.is_empty() {
+        return Ok(bench_db.to_owned());
+    }
+    let copy = format!(
+        "{bench_db}_upto_{}",
+        known.last().copied().unwrap_or_default()
+    );
+    println!(
+        "  {} does not know migrations {unknown:?}: it serves {copy}, a copy without them",
+        binary.display()
+    );
+    let mut admin = db::connect_maintenance(server).await?;
+    sqlx::raw_sql(&format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        db::quote_ident(&copy)
+    ))
+    .execute(&mut admin)
+    .await?;
+    sqlx::raw_sql(&format!(
+        "CREATE DATABASE {} TEMPLATE {}",
+        db::quote_ident(&copy),
+        db::quote_ident(bench_db)
+    ))
+    .execute(&mut admin)
+    .await?;
+    admin.close().await?;
+    let mut conn = server.clone().database(&copy).connect().await?;
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ANY($1)")
+        .bind(&unknown)
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(copy)
+}
+
+async fn start_server(
+    binary: &std::path::Path,
+    server: &PgConnectOptions,
+    database: &str,
+) -> anyhow::Result<Server> {
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let base = format!("http://{addr}");
+    let child = tokio::process::Command::new(binary)
+        .arg("serve")
+        .env("DATABASE_URL", database_url(server, database)?)
+        .env("BOUSSOLE_LISTEN", &addr)
+        // Outside --demo, links are built from the public URL only.
+        .env("BOUSSOLE_PUBLIC_URL", &base)
+        // The trace layer logs every 503 as an error: those are counted here instead.
+        .env("BOUSSOLE_LOG", "error,tower_http=off")
+        .env("BOUSSOLE_SHUTDOWN_GRACE_SECONDS", "0")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    let pid = child.id().context("the server exited at once")?;
+    let probe = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = probe.get(format!("{base}/readyz")).send().await
+            && r.status() == 200
+        {
+            break;
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "{} did not become ready on {addr} within 120 s",
+            binary.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(Server {
+        label: binary.display().to_string(),
+        base,
+        child,
+        pid,
+    })
+}
+
+/// Resident memory of a process, in KiB: (now, peak since it started).
+fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// A load worker: a client with a session of its own and its CSRF token.
+#[derive(Clone)]
+struct Worker {
+    client: reqwest::Client,
+    csrf: String,
+}
+
+fn meta_csrf(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("meta[name=csrf-token]").expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(str::to_owned)
+}
+
+fn http_client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(90))
-        .build()?;
+        .build()?)
+}
+
+/// A worker signed in as `email` (the demo password), with the CSRF token of its session.
+async fn login(base: &str, email: &str) -> anyhow::Result<Worker> {
+    let client = http_client()?;
     let page = client.get(format!("{base}/login")).send().await?;
     ensure!(
         page.status() == 200,
         "GET /login answered {}",
         page.status()
     );
-    let html = page.text().await?;
-    let token = {
-        let doc = scraper::Html::parse_document(&html);
-        let sel = scraper::Selector::parse("meta[name=csrf-token]").expect("selector");
-        doc.select(&sel)
-            .next()
-            .and_then(|m| m.value().attr("content"))
-            .map(str::to_owned)
-            .context("no meta[name=csrf-token] on the login page")?
-    };
+    let token = meta_csrf(&page.text().await?).context("no CSRF token on the login page")?;
     let r = client
         .post(format!("{base}/login"))
         .form(&[
-            ("email", DIRECTOR),
+            ("email", email),
             ("password", boussole::demo::PASSWORD),
             ("_csrf", token.as_str()),
         ])
@@ -693,32 +1085,235 @@ async fn login(base: &str) -> anyhow::Result<reqwest::Client> {
         .await?;
     ensure!(
         r.status() == 303,
-        "logging in as {DIRECTOR} answered {} instead of a redirect",
+        "logging in as {email} answered {} instead of a redirect",
         r.status()
     );
-    Ok(client)
+    let home = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("/")
+        .to_owned();
+    // Signing in gives the session a new token: read it from the home page.
+    let page = client.get(format!("{base}{home}")).send().await?;
+    let csrf = meta_csrf(&page.text().await?).unwrap_or_default();
+    Ok(Worker { client, csrf })
+}
+
+/// `n` workers of each kind a scenario may need.
+struct Workers {
+    nobody: Vec<Worker>,
+    director: Vec<Worker>,
+    client: Vec<Worker>,
+}
+
+impl Workers {
+    fn of(&self, who: Who) -> &[Worker] {
+        match who {
+            Who::Nobody => &self.nobody,
+            Who::Director => &self.director,
+            Who::Client => &self.client,
+        }
+    }
+}
+
+async fn sign_in(
+    base: &str,
+    n: usize,
+    fixture: &Fixture,
+    scenarios: &[&'static Scenario],
+) -> anyhow::Result<Workers> {
+    let t = Instant::now();
+    let mut w = Workers {
+        nobody: Vec::new(),
+        director: Vec::new(),
+        client: Vec::new(),
+    };
+    for _ in 0..n {
+        w.nobody.push(Worker {
+            client: http_client()?,
+            csrf: String::new(),
+        });
+    }
+    if scenarios.iter().any(|s| s.who == Who::Director) {
+        for _ in 0..n {
+            w.director.push(login(base, DIRECTOR).await?);
+        }
+    }
+    if scenarios.iter().any(|s| s.who == Who::Client) {
+        ensure!(
+            !fixture.client_emails.is_empty(),
+            "no client users in the database"
+        );
+        for email in fixture.client_emails.iter().cycle().take(n) {
+            w.client.push(login(base, email).await?);
+        }
+    }
+    println!(
+        "  signed in {} director and {} client sessions in {:.1} s",
+        w.director.len(),
+        w.client.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(w)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Running a scenario
 // ---------------------------------------------------------------------------------------------
 
+/// What the write scenario keeps between requests: the version of this month's value of
+/// each KPI (the form sends the version it saw, as the page would).
+struct Writes {
+    month: String,
+    month_start: NaiveDate,
+    versions: Mutex<std::collections::HashMap<i64, i32>>,
+    pool: PgPool,
+}
+
+impl Writes {
+    async fn load(pool: &PgPool) -> anyhow::Result<Self> {
+        let month_start = this_month();
+        let rows: Vec<(i64, i32)> =
+            sqlx::query_as("SELECT account_kpi_id, version FROM kpi_values WHERE period = $1")
+                .bind(month_start)
+                .fetch_all(pool)
+                .await?;
+        Ok(Self {
+            month: month_start.format("%Y-%m").to_string(),
+            month_start,
+            versions: Mutex::new(rows.into_iter().collect()),
+            pool: pool.clone(),
+        })
+    }
+
+    fn version(&self, kpi: i64) -> Option<i32> {
+        self.versions.lock().expect("versions").get(&kpi).copied()
+    }
+
+    fn set(&self, kpi: i64, version: i32) {
+        self.versions.lock().expect("versions").insert(kpi, version);
+    }
+
+    /// After a conflict (two workers on one KPI): the version now stored.
+    async fn reload(&self, kpi: i64) {
+        let v: Option<i32> = sqlx::query_scalar(
+            "SELECT version FROM kpi_values WHERE account_kpi_id = $1 AND period = $2",
+        )
+        .bind(kpi)
+        .bind(self.month_start)
+        .fetch_optional(&self.pool)
+        .await
+        .ok()
+        .flatten();
+        let mut versions = self.versions.lock().expect("versions");
+        match v {
+            Some(v) => versions.insert(kpi, v),
+            None => versions.remove(&kpi),
+        };
+    }
+}
+
 #[derive(Default)]
 struct RunResult {
-    /// Latencies of the successful (200) requests.
+    /// Latencies of the successful requests (200, or the 303 of a saved value).
     latencies: Vec<Duration>,
     sizes: Vec<usize>,
+    /// 503s: the server said "come back later" (counted apart from other errors).
+    unavailable: usize,
+    /// Other responses ≥ 500.
+    server_errors: usize,
+    /// 409s of the write scenario (two workers on one KPI at once).
+    conflicts: usize,
     failures: Vec<String>,
     wall: Duration,
     timed_out: bool,
 }
 
-/// Sends `total` requests from one worker per client, stopping early at `deadline`.
+impl RunResult {
+    fn done(&self) -> usize {
+        self.latencies.len()
+            + self.unavailable
+            + self.server_errors
+            + self.conflicts
+            + self.failures.len()
+    }
+
+    fn absorb(&mut self, r: RunResult) {
+        self.latencies.extend(r.latencies);
+        self.sizes.extend(r.sizes);
+        self.unavailable += r.unavailable;
+        self.server_errors += r.server_errors;
+        self.conflicts += r.conflicts;
+        self.failures.extend(r.failures);
+        self.timed_out |= r.timed_out;
+    }
+}
+
+/// One request of a scenario; its status and body size.
+async fn one_request(
+    worker: &Worker,
+    base: &str,
+    scenario: &Scenario,
+    fixture: &Fixture,
+    writes: Option<&Writes>,
+    rng: &mut StdRng,
+) -> (
+    String,
+    Result<(u16, usize), reqwest::Error>,
+    Option<(i64, i32)>,
+) {
+    let (label, request, written) = match scenario.kind {
+        Kind::Get(url) => {
+            let path = url(fixture, rng);
+            let req = worker.client.get(format!("{base}{path}"));
+            (format!("GET {path}"), req, None)
+        }
+        Kind::WriteValue => {
+            let writes = writes.expect("write state");
+            let (account, kpi) = *fixture.monthly_kpis.choose(rng).expect("monthly KPIs");
+            let seen = writes.version(kpi);
+            // A value that differs from the one stored (written from the previous version),
+            // so that every save is a real change; 1 to 4 is valid in every unit.
+            let value = 1 + seen.unwrap_or(0) % 4;
+            let path = format!("/accounts/{account}/kpis/{kpi}/values");
+            let req = worker.client.post(format!("{base}{path}")).form(&[
+                ("_csrf", worker.csrf.as_str()),
+                ("from", "scorecard"),
+                ("month", writes.month.as_str()),
+                ("period", writes.month.as_str()),
+                (
+                    "version",
+                    seen.map(|v| v.to_string()).unwrap_or_default().as_str(),
+                ),
+                ("value", value.to_string().as_str()),
+                ("comment", ""),
+            ]);
+            (
+                format!("POST {path}"),
+                req,
+                Some((kpi, seen.unwrap_or(0) + 1)),
+            )
+        }
+    };
+    let result = match request.send().await {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            r.bytes().await.map(|b| (status, b.len()))
+        }
+        Err(e) => Err(e),
+    };
+    (label, result, written)
+}
+
+/// Sends `total` requests from one worker per client, stopping early at `cap`.
+#[allow(clippy::too_many_arguments)]
 async fn run_load(
-    clients: &[reqwest::Client],
+    workers: &[Worker],
     base: &str,
     scenario: &'static Scenario,
     fixture: &Arc<Fixture>,
+    writes: Option<Arc<Writes>>,
     total: usize,
     cap: Duration,
     seed: u64,
@@ -727,10 +1322,11 @@ async fn run_load(
     let started = Instant::now();
     let deadline = started + cap;
     let mut tasks = Vec::new();
-    for (w, client) in clients.iter().enumerate() {
-        let client = client.clone();
+    for (w, worker) in workers.iter().enumerate() {
+        let worker = worker.clone();
         let issued = issued.clone();
         let fixture = fixture.clone();
+        let writes = writes.clone();
         let base = base.to_owned();
         let mut rng = StdRng::seed_from_u64(seed.wrapping_add(w as u64));
         tasks.push(tokio::spawn(async move {
@@ -743,23 +1339,38 @@ async fn run_load(
                 if issued.fetch_add(1, Ordering::SeqCst) >= total {
                     break;
                 }
-                let path = (scenario.url)(&fixture, &mut rng);
                 let t = Instant::now();
-                let result = match client.get(format!("{base}{path}")).send().await {
-                    Ok(r) => {
-                        let status = r.status();
-                        r.bytes().await.map(|b| (status, b.len()))
-                    }
-                    Err(e) => Err(e),
-                };
+                let (label, result, written) = one_request(
+                    &worker,
+                    &base,
+                    scenario,
+                    &fixture,
+                    writes.as_deref(),
+                    &mut rng,
+                )
+                .await;
                 let elapsed = t.elapsed();
                 match result {
-                    Ok((status, len)) if status == 200 => {
+                    Ok((200, len)) | Ok((303, len)) => {
+                        if let (Some((kpi, v)), Some(w)) = (written, &writes) {
+                            w.set(kpi, v);
+                        }
                         out.latencies.push(elapsed);
                         out.sizes.push(len);
                     }
-                    Ok((status, _)) => out.failures.push(format!("GET {path}: {status}")),
-                    Err(e) => out.failures.push(format!("GET {path}: {e}")),
+                    Ok((409, _)) if written.is_some() => {
+                        out.conflicts += 1;
+                        if let (Some((kpi, _)), Some(w)) = (written, &writes) {
+                            w.reload(kpi).await;
+                        }
+                    }
+                    Ok((503, _)) => out.unavailable += 1,
+                    Ok((status, _)) if status >= 500 => {
+                        out.server_errors += 1;
+                        out.failures.push(format!("{label}: {status}"));
+                    }
+                    Ok((status, _)) => out.failures.push(format!("{label}: {status}")),
+                    Err(e) => out.failures.push(format!("{label}: {e}")),
                 }
             }
             out
@@ -768,12 +1379,7 @@ async fn run_load(
     let mut all = RunResult::default();
     for task in tasks {
         match task.await {
-            Ok(r) => {
-                all.latencies.extend(r.latencies);
-                all.sizes.extend(r.sizes);
-                all.failures.extend(r.failures);
-                all.timed_out |= r.timed_out;
-            }
+            Ok(r) => all.absorb(r),
             Err(e) => all.failures.push(format!("worker panicked: {e}")),
         }
     }
@@ -823,40 +1429,66 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-struct Summary {
-    name: &'static str,
+/// One scenario at one concurrency level.
+struct Level {
+    clients: usize,
     requests: usize,
-    failures: usize,
     throughput: f64,
     p50: f64,
     p99: f64,
-    statements: Vec<usize>,
+    unavailable: usize,
+    server_errors: usize,
+    conflicts: usize,
+    failures: usize,
 }
 
+struct Summary {
+    name: &'static str,
+    levels: Vec<Level>,
+    /// Peak resident memory of the server during the highest level's run, in KiB.
+    peak_rss_kib: Option<u64>,
+}
+
+/// Samples a process's resident memory every 20 ms until stopped; the highest seen.
+fn sample_memory(pid: u32, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<u64> {
+    tokio::spawn(async move {
+        let mut peak = 0;
+        while !stop.load(Ordering::SeqCst) {
+            if let Some((rss, _)) = memory_kib(pid) {
+                peak = peak.max(rss);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        peak
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn run_scenario(
     scenario: &'static Scenario,
-    clients: &[reqwest::Client],
+    workers: &Workers,
     base: &str,
+    server_pid: Option<u32>,
     fixture: &Arc<Fixture>,
+    pool: &PgPool,
     opts: &Options,
 ) -> anyhow::Result<Summary> {
     println!();
     println!("== scenario {}: {}", scenario.name, scenario.about);
-
-    // SQL statements of one request alone on a pool that has not run this page yet: sqlx
-    // then also looks up the types it meets for the first time on each connection.
-    let probes = (scenario.probes)(fixture);
-    let mut cold = Vec::new();
-    for (_, path) in &probes {
-        cold.push(count_statements(&clients[0], base, path).await?);
-    }
+    let writes = match scenario.kind {
+        Kind::WriteValue => Some(Arc::new(Writes::load(pool).await?)),
+        Kind::Get(_) => None,
+    };
+    let all = workers.of(scenario.who);
+    let top = opts.clients.iter().copied().max().unwrap_or(1);
 
     // Warm-up, not measured (but checked).
     let warm = run_load(
-        clients,
+        &all[..top.min(16)],
         base,
         scenario,
         fixture,
+        writes.clone(),
         WARMUP_REQUESTS,
         Duration::from_secs(opts.seconds),
         SEED ^ 0xfeed,
@@ -864,88 +1496,117 @@ async fn run_scenario(
     .await;
     println!(
         "  warm-up: {} requests in {:.1} s",
-        warm.latencies.len() + warm.failures.len(),
+        warm.done(),
         warm.wall.as_secs_f64()
     );
+    for f in warm.failures.iter().take(3) {
+        println!("  warm-up FAILED {f}");
+    }
 
-    let mut run = run_load(
-        clients,
-        base,
-        scenario,
-        fixture,
-        opts.requests,
-        Duration::from_secs(opts.seconds),
-        SEED,
-    )
-    .await;
-    run.failures.splice(0..0, warm.failures);
-    let done = run.latencies.len() + run.failures.len();
-    let throughput = done as f64 / run.wall.as_secs_f64();
-    println!(
-        "  requests:    {done} measured, {} failed, concurrency {}{}",
-        run.failures.len(),
-        clients.len(),
-        if run.timed_out {
-            format!(" (stopped by the {} s cap)", opts.seconds)
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "  throughput:  {throughput:.1} req/s over {:.1} s",
-        run.wall.as_secs_f64()
-    );
     let mut summary = Summary {
         name: scenario.name,
-        requests: done,
-        failures: run.failures.len(),
-        throughput,
-        p50: f64::NAN,
-        p99: f64::NAN,
-        statements: Vec::new(),
+        levels: Vec::new(),
+        peak_rss_kib: None,
     };
-    if !run.latencies.is_empty() {
-        run.latencies.sort();
-        let l = &run.latencies;
-        summary.p50 = ms(percentile(l, 50.0));
-        summary.p99 = ms(percentile(l, 99.0));
+    for &n in &opts.clients {
+        let sampler = match server_pid {
+            Some(pid) if n == top && scenario.who != Who::Nobody => {
+                let stop = Arc::new(AtomicBool::new(false));
+                Some((stop.clone(), sample_memory(pid, stop)))
+            }
+            _ => None,
+        };
+        let mut run = run_load(
+            &all[..n],
+            base,
+            scenario,
+            fixture,
+            writes.clone(),
+            opts.requests,
+            Duration::from_secs(opts.seconds),
+            SEED.wrapping_add(n as u64 * 1000),
+        )
+        .await;
+        if let Some((stop, task)) = sampler {
+            stop.store(true, Ordering::SeqCst);
+            summary.peak_rss_kib = task.await.ok();
+        }
+        let done = run.done();
+        // Answers that did the page's work: a 503 is quick and would flatter the rate.
+        let throughput = run.latencies.len() as f64 / run.wall.as_secs_f64();
+        let mut level = Level {
+            clients: n,
+            requests: done,
+            throughput,
+            p50: f64::NAN,
+            p99: f64::NAN,
+            unavailable: run.unavailable,
+            server_errors: run.server_errors,
+            conflicts: run.conflicts,
+            failures: run.failures.len(),
+        };
+        if !run.latencies.is_empty() {
+            run.latencies.sort();
+            level.p50 = ms(percentile(&run.latencies, 50.0));
+            level.p99 = ms(percentile(&run.latencies, 99.0));
+        }
+        let kib = if run.sizes.is_empty() {
+            0.0
+        } else {
+            run.sizes.iter().sum::<usize>() as f64 / run.sizes.len() as f64 / 1024.0
+        };
         println!(
-            "  latency ms:  min {:.1}  p50 {:.1}  p90 {:.1}  p99 {:.1}  max {:.1}",
-            ms(l[0]),
-            summary.p50,
-            ms(percentile(l, 90.0)),
-            summary.p99,
-            ms(l[l.len() - 1]),
+            "  {n:>3} clients: {done} requests in {:.1} s{}, {throughput:.1} answered req/s, p50 {:.1} ms, \
+             p99 {:.1} ms, {kib:.1} KiB; 503: {}, other ≥500: {}, 409: {}, other failures: {}{}",
+            run.wall.as_secs_f64(),
+            if run.timed_out {
+                format!(" (the {} s cap)", opts.seconds)
+            } else {
+                String::new()
+            },
+            level.p50,
+            level.p99,
+            run.unavailable,
+            run.server_errors,
+            run.conflicts,
+            run.failures.len(),
+            summary
+                .peak_rss_kib
+                .filter(|_| n == top)
+                .map(|k| format!("; server peak RSS {:.0} MB", k as f64 / 1024.0))
+                .unwrap_or_default(),
         );
-        let total: usize = run.sizes.iter().sum();
-        let kib = |b: usize| b as f64 / 1024.0;
-        println!(
-            "  response:    {:.1} KiB on average (min {:.1}, max {:.1})",
-            kib(total / run.sizes.len()),
-            kib(*run.sizes.iter().min().expect("sizes")),
-            kib(*run.sizes.iter().max().expect("sizes")),
-        );
+        for f in run.failures.iter().take(5) {
+            println!("    FAILED {f}");
+        }
+        summary.levels.push(level);
     }
-    for f in run.failures.iter().take(10) {
-        println!("  FAILED {f}");
-    }
-    if run.failures.len() > 10 {
-        println!("  … and {} more failures", run.failures.len() - 10);
-    }
+    Ok(summary)
+}
 
-    // The same requests again now that every connection of the pool has run the page:
-    // the steady state, what the page costs whatever the portfolio size.
+/// The SQL statements of a scenario's probe pages, on the in-process app.
+async fn print_statements(
+    scenario: &'static Scenario,
+    client: &reqwest::Client,
+    base: &str,
+    fixture: &Fixture,
+) -> anyhow::Result<()> {
+    let probes = (scenario.probes)(fixture);
+    if probes.is_empty() {
+        return Ok(());
+    }
     println!(
-        "  SQL statements per {} page (one request alone, counted from sqlx's statement events):",
+        "  SQL statements per {} page (this checkout, in-process, one request alone):",
         scenario.name
     );
     let mut listing = String::new();
-    for ((label, path), cold) in probes.iter().zip(&cold) {
-        count_statements(&clients[0], base, path).await?;
-        let steady = count_statements(&clients[0], base, path).await?;
+    for (label, path) in &probes {
+        let cold = count_statements(client, base, path).await?;
+        count_statements(client, base, path).await?;
+        let steady = count_statements(client, base, path).await?;
         let lookups = cold.iter().filter(|s| is_type_lookup(&s.sql)).count();
         println!(
-            "    {label}: {} statements (cold pool: {}, of which {lookups} one-off type lookups)",
+            "    {label}: {} statements (first time: {}, of which {lookups} one-off type lookups)",
             steady.len(),
             cold.len(),
         );
@@ -961,14 +1622,9 @@ async fn run_scenario(
             let rows = s.rows.map(|r| format!(" [{r} rows]")).unwrap_or_default();
             let _ = writeln!(listing, "      {}. {sql}{more}{rows}", i + 1);
         }
-        summary.statements.push(steady.len());
     }
     print!("{listing}");
-    println!(
-        "    (each also costs a liveness-ping round trip when its connection is taken from the \
-         pool: sqlx's test_before_acquire, on by default)"
-    );
-    Ok(summary)
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1046,7 +1702,9 @@ async fn run(opts: Options, command: &str) -> anyhow::Result<bool> {
 }
 
 fn database_name(opts: &Options) -> String {
-    format!("boussole_bench_{}", opts.accounts)
+    // The generator's version is in the name: a run with a newer generator leaves the
+    // databases of older ones (maybe in use by another run) alone.
+    format!("boussole_bench_g{GENERATOR_VERSION}_{}", opts.accounts)
 }
 
 async fn drop_database(server: &PgConnectOptions, opts: &Options) -> anyhow::Result<bool> {
@@ -1063,71 +1721,238 @@ async fn drop_database(server: &PgConnectOptions, opts: &Options) -> anyhow::Res
     Ok(true)
 }
 
+/// Milliseconds as the table prints them: tenths below 10 ms, whole numbers above.
+fn ms_text(v: f64) -> String {
+    if v.is_nan() {
+        "—".into()
+    } else if v < 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+fn at(s: &Summary, n: usize) -> Option<&Level> {
+    s.levels.iter().find(|l| l.clients == n)
+}
+
+/// The Markdown table of one server's run, shaped for the issue note.
+fn table(summaries: &[Summary], opts: &Options) -> String {
+    let levels = &opts.clients;
+    let reference = if levels.contains(&16) {
+        16
+    } else {
+        *levels.iter().max().expect("levels")
+    };
+    let baseline = summaries
+        .iter()
+        .find(|s| s.name == BASELINE)
+        .and_then(|s| at(s, reference))
+        .map(|l| l.throughput);
+    let mut out = String::new();
+    let _ = write!(out, "| page |");
+    for n in levels {
+        let _ = write!(
+            out,
+            " {n} client{} p50 / p99 |",
+            if *n == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(
+        out,
+        " req/s at {reference} | share of baseline | ≥500 responses ({}) |",
+        levels
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
+    let _ = write!(out, "|---|");
+    for _ in levels {
+        let _ = write!(out, "---|");
+    }
+    let _ = writeln!(out, "---|---|---|");
+    for s in summaries {
+        let _ = write!(out, "| {} |", s.name);
+        for n in levels {
+            match at(s, *n) {
+                Some(l) => {
+                    let _ = write!(out, " {} / {} ms |", ms_text(l.p50), ms_text(l.p99));
+                }
+                None => {
+                    let _ = write!(out, " — |");
+                }
+            }
+        }
+        let rate = at(s, reference).map(|l| l.throughput);
+        let share = match (rate, baseline) {
+            (Some(r), Some(b)) if b > 0.0 => {
+                let p = 100.0 * r / b;
+                if p >= 10.0 {
+                    format!("{p:.0} %")
+                } else if p >= 0.1 {
+                    format!("{p:.1} %")
+                } else {
+                    format!("{p:.2} %")
+                }
+            }
+            _ => "—".into(),
+        };
+        let errors = s
+            .levels
+            .iter()
+            .map(|l| {
+                let n = l.unavailable + l.server_errors;
+                if l.unavailable > 0 {
+                    format!("{n} ({} × 503)", l.unavailable)
+                } else {
+                    n.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let _ = writeln!(
+            out,
+            " {} | {share} | {errors} |",
+            rate.map(|r| format!("{r:.1}"))
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    out
+}
+
 async fn bench(opts: &Options, server: &PgConnectOptions, command: &str) -> anyhow::Result<bool> {
     let db_opts = prepare_database(server, opts).await?;
     let name = db_opts.get_database().unwrap_or_default().to_owned();
 
-    // The app's pool, as `serve` makes it, with statement logging on at TRACE: events only
-    // reach the counting layer while it counts, so the load run does not pay for them.
+    // The databases each build serves, prepared before any pool holds a connection to the
+    // benchmark database (a copy is made from it as a template).
+    let mut databases = Vec::new();
+    for binary in &opts.servers {
+        databases.push(database_for(binary, server, &name).await?);
+    }
+
+    // This checkout in-process, with statement logging on at TRACE: events only reach the
+    // counting layer while it counts. Also the pool the bench reads its fixture with.
     let pool = db::pool(
-        db_opts.log_statements(tracing::log::LevelFilter::Trace),
+        db_opts
+            .clone()
+            .log_statements(tracing::log::LevelFilter::Trace),
         APP_POOL_SIZE,
     )
     .await?;
     let fixture = Arc::new(load_fixture(&pool).await?);
-    let addr = spawn_app(pool.clone()).await?;
-    let base = format!("http://{addr}");
-    println!("app: {base} (in-process, pool of {APP_POOL_SIZE} connections)");
-
-    let t = Instant::now();
-    let mut clients = Vec::with_capacity(opts.concurrency);
-    for _ in 0..opts.concurrency {
-        clients.push(login(&base).await?);
-    }
     println!(
-        "signed in {} sessions as {DIRECTOR} in {:.1} s",
-        clients.len(),
-        t.elapsed().as_secs_f64()
+        "fixture: {} generated accounts, {} KPIs ({} monthly), {} client users",
+        fixture.generated.len(),
+        fixture.kpis.len(),
+        fixture.monthly_kpis.len(),
+        fixture.client_emails.len()
     );
+    let top = opts.clients.iter().copied().max().unwrap_or(1);
 
-    let mut summaries = Vec::new();
-    for scenario in &opts.scenarios {
-        summaries.push(run_scenario(scenario, &clients, &base, &fixture, opts).await?);
+    // The baseline, served by the bench itself with a pool of its own.
+    let baseline_pool = db::pool(db_opts.clone(), APP_POOL_SIZE).await?;
+    let baseline_addr = spawn_baseline(baseline_pool.clone()).await?;
+    println!("baseline: http://{baseline_addr}/baseline (in the bench, pool of {APP_POOL_SIZE})");
+
+    if opts.statements {
+        let addr = spawn_app(pool.clone()).await?;
+        let base = format!("http://{addr}");
+        let director = login(&base, DIRECTOR).await?;
+        println!();
+        println!("== SQL statements (this checkout in-process, {base})");
+        for scenario in &opts.scenarios {
+            print_statements(scenario, &director.client, &base, &fixture).await?;
+        }
+        println!(
+            "  (each also costs a liveness-ping round trip when its connection is taken from the \
+             pool: sqlx's test_before_acquire, on by default)"
+        );
     }
-    pool.close().await;
 
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!();
-    println!(
-        "== summary ({command}; {cores} cores; app, load generator and PostgreSQL on this machine)"
-    );
     let mut ok = true;
-    for s in &summaries {
+    let mut report = String::new();
+    for (binary, database) in opts.servers.iter().zip(&databases) {
+        println!();
+        println!("#### server {} on database {database}", binary.display());
+        let mut server_proc = start_server(binary, server, database).await?;
+        let base = server_proc.base.clone();
         println!(
-            "  {}: p50 {:.1} ms, p99 {:.1} ms, {:.1} req/s — {} requests, concurrency {}, {} \
-             generated accounts; SQL statements per page: {}{}",
-            s.name,
-            s.p50,
-            s.p99,
-            s.throughput,
-            s.requests,
-            opts.concurrency,
-            opts.accounts,
-            s.statements
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(" / "),
-            if s.failures > 0 {
-                format!(" — {} FAILED", s.failures)
-            } else {
-                String::new()
-            }
+            "  serving on {base} (pid {}; BOUSSOLE_HEAVY_PAGES and the pool at their defaults)",
+            server_proc.pid
         );
-        ok &= s.failures == 0;
+        let workers = sign_in(&base, top, &fixture, &opts.scenarios).await?;
+        let baseline_base = format!("http://{baseline_addr}");
+        let mut summaries = Vec::new();
+        for scenario in &opts.scenarios {
+            let (target, pid) = if scenario.who == Who::Nobody {
+                (baseline_base.as_str(), None)
+            } else {
+                (base.as_str(), Some(server_proc.pid))
+            };
+            summaries
+                .push(run_scenario(scenario, &workers, target, pid, &fixture, &pool, opts).await?);
+        }
+        let hwm = memory_kib(server_proc.pid).map(|(_, hwm)| hwm);
+        let _ = server_proc.child.start_kill();
+        let _ = server_proc.child.wait().await;
+
+        let peak = summaries.iter().filter_map(|s| s.peak_rss_kib).max();
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "server: {} ({command}; {} generated accounts; {cores} cores; app, load generator and \
+             PostgreSQL on this machine)",
+            server_proc.label, opts.accounts
+        );
+        let _ = writeln!(text);
+        text.push_str(&table(&summaries, opts));
+        let _ = writeln!(text);
+        let _ = writeln!(
+            text,
+            "Peak resident memory of the server during the {top}-client runs: {} (per scenario: {}); \
+             VmHWM over the whole run: {}.",
+            peak.map(|k| format!("{:.0} MB", k as f64 / 1024.0))
+                .unwrap_or_else(|| "—".into()),
+            summaries
+                .iter()
+                .filter_map(|s| s.peak_rss_kib.map(|k| format!(
+                    "{} {:.0} MB",
+                    s.name,
+                    k as f64 / 1024.0
+                )))
+                .collect::<Vec<_>>()
+                .join(", "),
+            hwm.map(|k| format!("{:.0} MB", k as f64 / 1024.0))
+                .unwrap_or_else(|| "—".into()),
+        );
+        for s in &summaries {
+            for l in &s.levels {
+                ok &= l.failures == 0;
+                if l.conflicts > 0 {
+                    let _ = writeln!(
+                        text,
+                        "{} at {} clients: {} of {} writes answered 409 (two workers on one KPI \
+                         at once), not counted as successes.",
+                        s.name, l.clients, l.conflicts, l.requests
+                    );
+                }
+            }
+        }
+        report.push_str(&text);
+        report.push('\n');
     }
+    pool.close().await;
+    baseline_pool.close().await;
+
+    println!();
+    println!("== summary");
+    println!();
+    print!("{report}");
     println!(
-        "  database {name} kept for the next run; drop it with \
+        "database {name} kept for the next run; drop it with \
          `cargo bench --bench load -- --accounts {} --drop`{}",
         opts.accounts,
         if std::env::var("DATABASE_URL").is_ok() {
@@ -1137,7 +1962,7 @@ async fn bench(opts: &Options, server: &PgConnectOptions, command: &str) -> anyh
         }
     );
     if !ok {
-        println!("FAILED: some requests did not answer 200");
+        println!("FAILED: some requests got an unexpected answer (503s are counted apart)");
     }
     Ok(ok)
 }

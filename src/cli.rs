@@ -143,6 +143,11 @@ pub struct ServeArgs {
     /// `Authorization: Bearer <token>` (at least 16 characters).
     #[arg(long, env = "BOUSSOLE_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Heavy pages (portfolio, drivers, selection, capabilities, account list and their
+    /// CSVs) served at once; past that, after a 2 s wait, 503 with Retry-After
+    /// (default: a quarter of the database pool).
+    #[arg(long, env = "BOUSSOLE_HEAVY_PAGES", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub heavy_pages: Option<u16>,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,

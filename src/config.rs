@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::{CommonArgs, ServeArgs};
 
@@ -31,7 +32,18 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// A listen address of its own for `/metrics`, without token.
     pub metrics_listen: Option<SocketAddr>,
+    /// Heavy pages (those that read every account) allowed in flight at once, so that
+    /// they can never take the whole database pool from everyone else.
+    pub heavy_pages: usize,
+    /// How long a heavy page waits for its turn before it is answered 503.
+    pub heavy_wait: Duration,
 }
+
+/// Heavy pages in flight by default: a quarter of the pool, the rest for everything else.
+pub const DEFAULT_HEAVY_PAGES: usize = crate::db::POOL_SIZE as usize / 4;
+/// Long enough to absorb a burst (a heavy page takes tenths of a second), short enough
+/// that a user is told to come back rather than left waiting.
+pub const HEAVY_WAIT: Duration = Duration::from_secs(2);
 
 impl Config {
     /// Combines the serve options into one checked configuration. Errors say what to fix.
@@ -74,6 +86,11 @@ impl Config {
             links_from_host: serve.demo,
             metrics_token: serve.metrics_token.clone().filter(|t| !t.is_empty()),
             metrics_listen: serve.metrics_listen,
+            heavy_pages: serve
+                .heavy_pages
+                .map_or(DEFAULT_HEAVY_PAGES, usize::from)
+                .max(1),
+            heavy_wait: HEAVY_WAIT,
         })
     }
 
@@ -92,6 +109,8 @@ impl Config {
             links_from_host: true,
             metrics_token: None,
             metrics_listen: None,
+            heavy_pages: DEFAULT_HEAVY_PAGES,
+            heavy_wait: HEAVY_WAIT,
         }
     }
 

@@ -28,6 +28,10 @@ pub enum AppError {
     /// Retry-After, so clients and load balancers come back instead of giving up.
     #[error("database unavailable")]
     Unavailable,
+    /// Too many heavy pages in flight (`web::limit`): 503 with a short Retry-After,
+    /// rather than letting them take every database connection.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -47,7 +51,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +65,7 @@ impl AppError {
             AppError::Unprocessable(key) | AppError::Conflict(key) => key,
             AppError::TooManyRequests { .. } => "error-too-many-requests",
             AppError::Unavailable => "error-db-unavailable",
+            AppError::Busy => "error-unavailable",
             AppError::Internal(_) => "error-internal",
         }
     }
@@ -131,6 +136,12 @@ impl IntoResponse for AppError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
             }
+            AppError::Busy => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
+                );
+            }
             _ => {}
         }
         response.extensions_mut().insert(ErrorMarker {
@@ -143,6 +154,10 @@ impl IntoResponse for AppError {
 /// What a client should wait before retrying during a database outage: PostgreSQL
 /// restarts in seconds, and the pool reconnects on the next request.
 pub const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// What a client should wait when the heavy pages are all taken: they take tenths of
+/// a second each, so a turn comes quickly.
+pub const BUSY_RETRY_AFTER_SECONDS: u64 = 2;
 
 fn db_unavailable(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {

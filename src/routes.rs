@@ -14,7 +14,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::state::AppState;
-use crate::web::{context, csrf, errors, input, security, session_store, static_files};
+use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
     accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, metrics,
     opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value,
@@ -29,6 +29,10 @@ fn errors_store(state: &AppState) -> session_store::ForgivingStore {
 }
 
 pub fn app(state: AppState) -> Router {
+    // Pages that read every account take turns (`web::limit`): at most a few at once,
+    // so they can never take the whole database pool; past that, 503 with Retry-After.
+    let heavy = from_fn_with_state(state.clone(), limit::heavy);
+
     // Pages: behind sessions, the request context, error pages and CSRF.
     let pages = Router::new()
         .route("/", get(auth::routes::root))
@@ -41,9 +45,14 @@ pub fn app(state: AppState) -> Router {
         // Staff
         .route(
             "/accounts",
-            get(accounts::list::page).post(accounts::form::create),
+            get(accounts::list::page)
+                .route_layer(heavy.clone())
+                .post(accounts::form::create),
         )
-        .route("/accounts.csv", get(accounts::list::csv))
+        .route(
+            "/accounts.csv",
+            get(accounts::list::csv).route_layer(heavy.clone()),
+        )
         .route("/accounts/new", get(accounts::form::new_page))
         .route("/accounts/{id}/edit", get(accounts::form::edit_page))
         .route(
@@ -74,10 +83,22 @@ pub fn app(state: AppState) -> Router {
             post(accounts::team::remove),
         )
         // The director's view
-        .route("/portfolio", get(portfolio::page))
-        .route("/portfolio.csv", get(portfolio::csv))
-        .route("/selection", get(selection::page))
-        .route("/selection.csv", get(selection::csv))
+        .route(
+            "/portfolio",
+            get(portfolio::page).route_layer(heavy.clone()),
+        )
+        .route(
+            "/portfolio.csv",
+            get(portfolio::csv).route_layer(heavy.clone()),
+        )
+        .route(
+            "/selection",
+            get(selection::page).route_layer(heavy.clone()),
+        )
+        .route(
+            "/selection.csv",
+            get(selection::csv).route_layer(heavy.clone()),
+        )
         .route(
             "/selection/criteria",
             get(selection::criteria::form_page).post(selection::criteria::save),
@@ -86,12 +107,24 @@ pub fn app(state: AppState) -> Router {
             "/selection/accounts/{id}",
             get(selection::rating::form_page).post(selection::rating::save),
         )
-        .route("/capabilities", get(capabilities::page))
-        .route("/capabilities.csv", get(capabilities::csv))
-        .route("/drivers", get(drivers::page))
-        .route("/drivers.csv", get(drivers::csv))
-        .route("/drivers/{code}", get(drivers::scatter))
-        .route("/drivers/{code}/scatter.csv", get(drivers::scatter_csv))
+        .route(
+            "/capabilities",
+            get(capabilities::page).route_layer(heavy.clone()),
+        )
+        .route(
+            "/capabilities.csv",
+            get(capabilities::csv).route_layer(heavy.clone()),
+        )
+        .route("/drivers", get(drivers::page).route_layer(heavy.clone()))
+        .route("/drivers.csv", get(drivers::csv).route_layer(heavy.clone()))
+        .route(
+            "/drivers/{code}",
+            get(drivers::scatter).route_layer(heavy.clone()),
+        )
+        .route(
+            "/drivers/{code}/scatter.csv",
+            get(drivers::scatter_csv).route_layer(heavy.clone()),
+        )
         .route("/accounts/{id}/value", get(value::account))
         .route("/accounts/{id}/value.csv", get(value::csv))
         .route(
@@ -107,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/import",
             get(values::import::page)
+                .route_layer(heavy.clone())
                 .post(values::import::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
                     values::import::MAX_UPLOAD_BYTES,
@@ -222,7 +256,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/accounts/{id}/reviews", post(opportunities::add_review))
         // Voice of the customer
-        .route("/voc", get(voc::overview::show))
+        .route("/voc", get(voc::overview::show).route_layer(heavy.clone()))
         .route(
             "/accounts/{id}/contacts",
             get(voc::contacts::list).post(voc::contacts::create),

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub mailer: Option<Arc<Mailer>>,
     /// The drivers' rankings, kept until a value changes (`drivers::cache`).
     pub drivers: Arc<crate::drivers::cache::Cache>,
+    /// Turns for the heavy pages (`web::limit`), `config.heavy_pages` of them.
+    pub heavy: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -25,8 +28,10 @@ impl AppState {
             .as_deref()
             .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
             .map(Arc::new);
+        let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
         Self {
             db,
+            heavy,
             config: Arc::new(config),
             mailer,
             drivers: Arc::default(),

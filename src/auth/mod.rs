@@ -17,6 +17,9 @@ pub mod keys {
     pub const FLASH: &str = "flash";
     /// The language an anonymous visitor picked.
     pub const LANG: &str = "lang";
+    /// When the session's idle expiry was last pushed back, in seconds since the epoch
+    /// (`web::session_store::keep_alive`).
+    pub const SEEN_AT: &str = "seen_at";
 }
 
 /// A local path to go back to after login or a language switch. Anything that could

@@ -130,12 +130,15 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Connections of the pool `serve` uses.
+pub const POOL_SIZE: u32 = 20;
+
 /// Everything `serve`, `migrate`, `demo` and `user` need: reach the server,
 /// create the database, connect a pool, migrate.
 pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Database> {
     let (opts, cluster) = server_options(database_url, data_dir).await?;
     create_database_if_missing(&opts).await?;
-    let pool = pool(opts, 20).await?;
+    let pool = pool(opts, POOL_SIZE).await?;
     migrate(&pool).await?;
     Ok(Database { pool, cluster })
 }

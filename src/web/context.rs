@@ -64,6 +64,7 @@ pub async fn middleware(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("session layer missing")))?;
 
     let user = current_user(&state, &session).await?;
+    crate::web::session_store::keep_alive(&session).await?;
     if let Some(u) = &user {
         tracing::Span::current().record("user_id", u.id);
     }

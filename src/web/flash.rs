@@ -63,6 +63,12 @@ pub async fn push_text(
     session.insert(keys::FLASH, all).await
 }
 
+/// The messages to show, removed from the session. Only a session that holds some is
+/// modified: removing nothing would still mark it modified, and every page view would
+/// then re-save the session.
 pub async fn take(session: &Session) -> Result<Vec<Flash>, tower_sessions::session::Error> {
+    if session.get_value(keys::FLASH).await?.is_none() {
+        return Ok(Vec::new());
+    }
     Ok(session.remove(keys::FLASH).await?.unwrap_or_default())
 }

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod flash;
 pub mod input;
 pub mod layout;
+pub mod limit;
 pub mod once;
 pub mod security;
 pub mod session_store;
