@@ -12,24 +12,24 @@ use common::TestApp;
 
 const DIRECTOR: &str = "direction@boussole.example";
 
-/// Blocks every reader of `kpi_values` (which /portfolio reads, and the request
+/// Blocks every reader of `scorecard_state` (which /portfolio reads, and the request
 /// context does not) until the returned transaction ends.
-async fn block_kpi_values(app: &TestApp) -> sqlx::Transaction<'static, sqlx::Postgres> {
+async fn block_scorecard_state(app: &TestApp) -> sqlx::Transaction<'static, sqlx::Postgres> {
     let mut tx = app.db.begin().await.unwrap();
-    sqlx::query("LOCK TABLE kpi_values IN ACCESS EXCLUSIVE MODE")
+    sqlx::query("LOCK TABLE scorecard_state IN ACCESS EXCLUSIVE MODE")
         .execute(&mut *tx)
         .await
         .unwrap();
     tx
 }
 
-/// Waits until some backend is waiting for the lock on `kpi_values`: the slow request
+/// Waits until some backend is waiting for the lock on `scorecard_state`: the slow request
 /// is then inside its handler, holding its turn.
 async fn wait_for_a_blocked_reader(app: &TestApp) {
     for _ in 0..500 {
         let waiting: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-             WHERE c.relname = 'kpi_values' AND NOT l.granted)",
+             WHERE c.relname = 'scorecard_state' AND NOT l.granted)",
         )
         .fetch_one(&app.db)
         .await
@@ -39,7 +39,7 @@ async fn wait_for_a_blocked_reader(app: &TestApp) {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("the first request never reached kpi_values");
+    panic!("the first request never reached scorecard_state");
 }
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn past_the_heavy_pages_limit_a_request_gets_503_with_retry_after_in_the_u
     second.login(DIRECTOR).await;
     assert_eq!(second.get("/portfolio").await.status, StatusCode::OK);
 
-    let lock = block_kpi_values(&first).await;
+    let lock = block_scorecard_state(&first).await;
     let slow = tokio::spawn(async move { first.get("/portfolio").await.status });
     wait_for_a_blocked_reader(&second).await;
 
