@@ -313,7 +313,7 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
             audit::record(
                 &mut *tx,
                 &actor,
-                audit::Entry::new("user.created")
+                audit::Entry::new(audit::Action::UserCreated)
                     .on("user", user.id)
                     .account(user.account_id)
                     .after(&user),
@@ -337,7 +337,7 @@ async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<(
             audit::record(
                 &mut *tx,
                 &actor,
-                audit::Entry::new("user.password_changed").on("user", user.id),
+                audit::Entry::new(audit::Action::UserPasswordChanged).on("user", user.id),
             )
             .await?;
             crate::db::commit(tx).await?;

@@ -2,15 +2,14 @@
 //! forecasts) and the queries. Plain enums; the sqlx derive only names their
 //! PostgreSQL types.
 
-use serde::{Deserialize, Serialize};
-
-macro_rules! sql_enum {
-    ($(#[$m:meta])* $name:ident, $pg:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+/// A closed vocabulary: each variant has one code (URLs, forms, CSV, the database)
+/// and one message key, so the catalogue test can check every label exists.
+macro_rules! vocab {
+    ($(#[$m:meta])* $name:ident, [$(#[$x:meta])*], { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
-        #[sqlx(type_name = $pg, rename_all = "snake_case")]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        $(#[$x])*
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -25,9 +24,9 @@ macro_rules! sql_enum {
                 $name::ALL.iter().copied().find(|v| v.code().eq_ignore_ascii_case(code))
             }
 
-            /// Translation key of the name: `<type>-<code>` with dashes.
+            /// Translation key of the name: `<type>-<code>`, dots and underscores as dashes.
             pub fn label_key(self) -> String {
-                format!("{}-{}", stringify!($name).to_lowercase(), self.code().replace('_', "-"))
+                format!("{}-{}", stringify!($name).to_lowercase(), self.code().replace(['_', '.'], "-"))
             }
         }
 
@@ -36,6 +35,18 @@ macro_rules! sql_enum {
                 f.write_str(self.code())
             }
         }
+    };
+}
+pub(crate) use vocab;
+
+/// A vocabulary stored as a PostgreSQL enum type.
+macro_rules! sql_enum {
+    ($(#[$m:meta])* $name:ident, $pg:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+        vocab!(
+            $(#[$m])* $name,
+            [#[derive(sqlx::Type)] #[sqlx(type_name = $pg, rename_all = "snake_case")]],
+            { $($variant => $code),+ }
+        );
     };
 }
 
@@ -112,6 +123,25 @@ sql_enum!(
         Points => "points",
     }
 );
+
+/// Message keys of every label of the scorecard's vocabularies, for the catalogue test.
+pub fn vocabulary_keys() -> Vec<String> {
+    let mut keys = Vec::new();
+    keys.extend(Universe::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Direction::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Frequency::ALL.iter().map(|v| v.label_key()));
+    keys.extend(DataDomain::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Visibility::ALL.iter().map(|v| v.label_key()));
+    keys.extend(TeamFunction::ALL.iter().map(|v| v.label_key()));
+    keys.extend(Unit::ALL.iter().map(|v| v.label_key()));
+    keys.extend(crate::voc::vocab::keys());
+    keys.extend(
+        crate::opportunities::Outcome::ALL
+            .iter()
+            .map(|v| v.label_key()),
+    );
+    keys
+}
 
 #[cfg(test)]
 mod tests {

@@ -312,7 +312,7 @@ pub async fn create(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account.created")
+        audit::Entry::new(audit::Action::AccountCreated)
             .on("account", id)
             .account(Some(id))
             .after(&v),
@@ -430,7 +430,7 @@ pub async fn update(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account.updated")
+        audit::Entry::new(audit::Action::AccountUpdated)
             .on("account", id)
             .account(Some(id))
             .before(&account)

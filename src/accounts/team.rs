@@ -89,7 +89,7 @@ pub async fn add(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account.team_member_set")
+        audit::Entry::new(audit::Action::AccountTeamMemberSet)
             .on("account", account.id)
             .account(Some(account.id))
             .after(serde_json::json!({ "user_id": member, "function": function })),
@@ -119,7 +119,7 @@ pub async fn remove(
         audit::record(
             &mut *tx,
             &ctx.actor(),
-            audit::Entry::new("account.team_member_removed")
+            audit::Entry::new(audit::Action::AccountTeamMemberRemoved)
                 .on("account", account.id)
                 .account(Some(account.id))
                 .before(serde_json::json!({ "user_id": member, "function": before })),

@@ -98,7 +98,12 @@ pub async fn login(
         ip: ctx.ip,
     };
     if let Some(wait) = throttle::check(&state.db, &email, ctx.ip).await? {
-        audit::record(&state.db, &actor, audit::Entry::new("auth.login_throttled")).await?;
+        audit::record(
+            &state.db,
+            &actor,
+            audit::Entry::new(audit::Action::AuthLoginThrottled),
+        )
+        .await?;
         let mut response = again(ui, StatusCode::TOO_MANY_REQUESTS, "login-throttled")?;
         response
             .headers_mut()
@@ -109,7 +114,12 @@ pub async fn login(
     if bad_input {
         let mut tx = state.db.begin().await?;
         throttle::record(&mut *tx, &email, ctx.ip, false).await?;
-        audit::record(&mut *tx, &actor, audit::Entry::new("auth.login_failed")).await?;
+        audit::record(
+            &mut *tx,
+            &actor,
+            audit::Entry::new(audit::Action::AuthLoginFailed),
+        )
+        .await?;
         crate::db::commit(tx).await?;
         let ui_email = crate::web::input::visible(&form.email);
         return render_status(
@@ -135,7 +145,12 @@ pub async fn login(
     let mut tx = state.db.begin().await?;
     throttle::record(&mut *tx, &email, ctx.ip, verified && user.is_some()).await?;
     let Some(user) = user.filter(|_| verified) else {
-        audit::record(&mut *tx, &actor, audit::Entry::new("auth.login_failed")).await?;
+        audit::record(
+            &mut *tx,
+            &actor,
+            audit::Entry::new(audit::Action::AuthLoginFailed),
+        )
+        .await?;
         crate::db::commit(tx).await?;
         // The same answer for an unknown e-mail and a wrong password.
         return again(ui, StatusCode::UNAUTHORIZED, "login-failed");
@@ -147,7 +162,7 @@ pub async fn login(
             user_id: Some(user.id),
             ..actor
         },
-        audit::Entry::new("auth.login")
+        audit::Entry::new(audit::Action::AuthLogin)
             .on("user", user.id)
             .account(user.account_id),
     )
@@ -179,7 +194,7 @@ pub async fn logout(State(state): State<AppState>, ctx: RequestCtx) -> AppResult
         audit::record(
             &state.db,
             &ctx.actor(),
-            audit::Entry::new("auth.logout")
+            audit::Entry::new(audit::Action::AuthLogout)
                 .on("user", user.id)
                 .account(user.account_id),
         )
@@ -213,7 +228,7 @@ pub async fn language(
         audit::record(
             &mut *tx,
             &ctx.actor(),
-            audit::Entry::new("user.locale_changed")
+            audit::Entry::new(audit::Action::UserLocaleChanged)
                 .on("user", user.id)
                 .before(serde_json::json!({ "locale": user.locale }))
                 .after(serde_json::json!({ "locale": locale.code() })),

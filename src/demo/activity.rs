@@ -6,6 +6,8 @@
 
 use sqlx::PgConnection;
 
+use crate::audit::Action;
+
 /// Why demo accounts climbed each stage (FR, as the demo KAMs write in French).
 const REASONS: [&str; 3] = [
     "Comité de pilotage : le client souhaite suivre nos résultats logistiques et financiers.",
@@ -110,7 +112,16 @@ pub async fn load(tx: &mut PgConnection) -> anyhow::Result<()> {
             .bind(client)
             .execute(&mut *tx)
             .await?;
-            audit_target(tx, "kpi_target.proposed", client, kpi, account, proposed, 4).await?;
+            audit_target(
+                tx,
+                Action::KpiTargetProposed,
+                client,
+                kpi,
+                account,
+                proposed,
+                4,
+            )
+            .await?;
         } else {
             let agreed = target;
             sqlx::query(
@@ -126,8 +137,26 @@ pub async fn load(tx: &mut PgConnection) -> anyhow::Result<()> {
             .bind(client)
             .execute(&mut *tx)
             .await?;
-            audit_target(tx, "kpi_target.proposed", owner, kpi, account, agreed, 26).await?;
-            audit_target(tx, "kpi_target.agreed", client, kpi, account, agreed, 20).await?;
+            audit_target(
+                tx,
+                Action::KpiTargetProposed,
+                owner,
+                kpi,
+                account,
+                agreed,
+                26,
+            )
+            .await?;
+            audit_target(
+                tx,
+                Action::KpiTargetAgreed,
+                client,
+                kpi,
+                account,
+                agreed,
+                20,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -135,7 +164,7 @@ pub async fn load(tx: &mut PgConnection) -> anyhow::Result<()> {
 
 async fn audit_target(
     tx: &mut PgConnection,
-    action: &str,
+    action: Action,
     actor: i64,
     kpi: i64,
     account: i64,
@@ -147,7 +176,7 @@ async fn audit_target(
          VALUES (now() - make_interval(days => $6), $2, $1, 'account_kpi', $3::text, $4, \
                  jsonb_build_object('target', $5::float8))",
     )
-    .bind(action)
+    .bind(action.code())
     .bind(actor)
     .bind(kpi)
     .bind(account)

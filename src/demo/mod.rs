@@ -317,7 +317,12 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     // survey answers then follow those values, so both tell the same story.
     director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
-    audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
+    audit::record(
+        &mut *tx,
+        &actor,
+        audit::Entry::new(audit::Action::DemoLoaded),
+    )
+    .await?;
     crate::db::commit(tx).await?;
     Ok(())
 }

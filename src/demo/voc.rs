@@ -436,7 +436,7 @@ fn influence(function: &str, title_en: &str) -> &'static str {
         (true, "purchasing" | "management" | "finance" | "supply_chain" | "operations") => {
             "decision_maker"
         }
-        (true, _) | (false, "quality" | "r_and_d") => "influencer",
+        (true, _) | (false, "quality" | "rnd") => "influencer",
         _ => "user",
     }
 }

@@ -590,7 +590,7 @@ pub const FUNCTIONS: &[&str] = &[
     "it",
     "operations",
     "management",
-    "r_and_d",
+    "rnd",
     "sales",
 ];
 
@@ -608,7 +608,7 @@ pub const TITLES: &[(&str, &str, &str)] = &[
     ("operations", "Directeur des opérations", "Operations Director"),
     ("operations", "Responsable de site", "Site Manager"),
     ("management", "Directeur général", "Chief Executive Officer"),
-    ("r_and_d", "Responsable R&D", "R&D Manager"),
+    ("rnd", "Responsable R&D", "R&D Manager"),
     ("sales", "Directrice commerciale", "Sales Director"),
 ];
 

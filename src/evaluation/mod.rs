@@ -299,11 +299,11 @@ async fn act(
         &mut *tx,
         &ctx.actor(),
         audit::Entry::new(match action {
-            Action::Comment => "kpi_value.commented",
-            Action::Validate => "kpi_value.validated",
-            Action::Contest => "kpi_value.contested",
-            Action::Accept => "kpi_value.proposal_accepted",
-            Action::Keep => "kpi_value.kept",
+            Action::Comment => audit::Action::KpiValueCommented,
+            Action::Validate => audit::Action::KpiValueValidated,
+            Action::Contest => audit::Action::KpiValueContested,
+            Action::Accept => audit::Action::KpiValueProposalAccepted,
+            Action::Keep => audit::Action::KpiValueKept,
         })
         .on("kpi_value", format!("{}:{}", t.kpi.id, t.period))
         .account(Some(t.account.id))

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
 use crate::accounts;
+use crate::audit::Action;
 use crate::auth::extract::{AccountsUser, AnyUser, ClientUser};
 use crate::domain::Frequency;
 use crate::error::{AppError, AppResult};
@@ -24,41 +25,45 @@ use crate::web::layout::Ui;
 use crate::web::{flash, render, see_other};
 
 /// The actions that make the feed, in both sides' interest.
-pub const FEED_ACTIONS: &[&str] = &[
-    "kpi_value.created",
-    "kpi_value.updated",
-    "kpi_value.validated",
-    "kpi_value.contested",
-    "kpi_value.proposal_accepted",
-    "kpi_value.kept",
-    "kpi_value.commented",
-    "account_kpi.created",
-    "account_kpi.updated",
-    "kpi_target.set",
-    "account_kpi.visibility_changed",
-    "kpi_target.proposed",
-    "kpi_target.agreed",
-    "kpi_target.declined",
-    "account.stage_changed",
-    "client.joined",
+pub const FEED_ACTIONS: &[Action] = &[
+    Action::KpiValueCreated,
+    Action::KpiValueUpdated,
+    Action::KpiValueValidated,
+    Action::KpiValueContested,
+    Action::KpiValueProposalAccepted,
+    Action::KpiValueKept,
+    Action::KpiValueCommented,
+    Action::AccountKpiCreated,
+    Action::AccountKpiUpdated,
+    Action::KpiTargetSet,
+    Action::AccountKpiVisibilityChanged,
+    Action::KpiTargetProposed,
+    Action::KpiTargetAgreed,
+    Action::KpiTargetDeclined,
+    Action::AccountStageChanged,
+    Action::ClientJoined,
 ];
 
 /// Actions a client may see at all (KPI events are further limited to shared KPIs).
-const CLIENT_ACTIONS: &[&str] = &[
-    "kpi_value.created",
-    "kpi_value.updated",
-    "kpi_value.validated",
-    "kpi_value.contested",
-    "kpi_value.proposal_accepted",
-    "kpi_value.kept",
-    "kpi_value.commented",
-    "kpi_target.set",
-    "account_kpi.visibility_changed",
-    "kpi_target.proposed",
-    "kpi_target.agreed",
-    "kpi_target.declined",
-    "account.stage_changed",
+const CLIENT_ACTIONS: &[Action] = &[
+    Action::KpiValueCreated,
+    Action::KpiValueUpdated,
+    Action::KpiValueValidated,
+    Action::KpiValueContested,
+    Action::KpiValueProposalAccepted,
+    Action::KpiValueKept,
+    Action::KpiValueCommented,
+    Action::KpiTargetSet,
+    Action::AccountKpiVisibilityChanged,
+    Action::KpiTargetProposed,
+    Action::KpiTargetAgreed,
+    Action::KpiTargetDeclined,
+    Action::AccountStageChanged,
 ];
+
+fn codes(actions: &[Action]) -> Vec<&'static str> {
+    actions.iter().map(|a| a.code()).collect()
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
@@ -84,11 +89,7 @@ pub async fn events(
     client: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
-    let actions: Vec<&str> = if client {
-        CLIENT_ACTIONS.to_vec()
-    } else {
-        FEED_ACTIONS.to_vec()
-    };
+    let actions = codes(if client { CLIENT_ACTIONS } else { FEED_ACTIONS });
     sqlx::query_as(&format!(
         "SELECT l.id, l.at, l.action, coalesce(u.name, l.actor_email) AS who, l.account_id, a.name AS account_name, \
                 k.id AS kpi_id, k.name_fr, k.name_en, k.frequency, \
@@ -139,7 +140,10 @@ pub fn view(ui: &Ui, e: &EventRow, portal: bool, seen: DateTime<Utc>) -> EventVi
             .unwrap_or_default(),
         _ => String::new(),
     };
-    let key = format!("feed-{}", e.action.replace(['.', '_'], "-"));
+    // Only feed actions are selected; an unknown code would show its raw key.
+    let key = Action::parse(&e.action)
+        .map(Action::feed_key)
+        .unwrap_or_else(|| e.action.clone());
     let text = ui.locale.t_args(
         &key,
         &[
@@ -194,11 +198,7 @@ pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
     }
     let scope = scope(db, user).await?;
     let client = authz::is_client(user);
-    let actions: Vec<&str> = if client {
-        CLIENT_ACTIONS.to_vec()
-    } else {
-        FEED_ACTIONS.to_vec()
-    };
+    let actions = codes(if client { CLIENT_ACTIONS } else { FEED_ACTIONS });
     sqlx::query_scalar(&format!(
         "SELECT count(*) FROM audit_log l \
          LEFT JOIN accounts a ON a.id = l.account_id \

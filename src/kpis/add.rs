@@ -542,7 +542,7 @@ async fn insert(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account_kpi.created")
+        audit::Entry::new(audit::Action::AccountKpiCreated)
             .on("account_kpi", kpi_id)
             .account(Some(account.id))
             .after(&created),

@@ -763,7 +763,7 @@ pub async fn create(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("kpi_template.created")
+        audit::Entry::new(audit::Action::KpiTemplateCreated)
             .on("kpi_template", id)
             .after(&v),
     )
@@ -859,7 +859,7 @@ pub async fn update(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("kpi_template.updated")
+        audit::Entry::new(audit::Action::KpiTemplateUpdated)
             .on("kpi_template", id)
             .before(&before)
             .after(&v),

@@ -409,7 +409,7 @@ pub async fn save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account_kpi.updated")
+        audit::Entry::new(audit::Action::AccountKpiUpdated)
             .on("account_kpi", kpi_id)
             .account(Some(id))
             .before(&kpi)
@@ -474,7 +474,7 @@ pub async fn set_target(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("kpi_target.set")
+        audit::Entry::new(audit::Action::KpiTargetSet)
             .on("account_kpi", kpi_id)
             .account(Some(id))
             .before(before.map(|target| TargetRecord {
@@ -515,7 +515,7 @@ pub async fn remove_target(
         audit::record(
             &mut *tx,
             &ctx.actor(),
-            audit::Entry::new("kpi_target.removed")
+            audit::Entry::new(audit::Action::KpiTargetRemoved)
                 .on("account_kpi", kpi_id)
                 .account(Some(id))
                 .before(TargetRecord {
@@ -600,7 +600,7 @@ pub async fn delete(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account_kpi.deleted")
+        audit::Entry::new(audit::Action::AccountKpiDeleted)
             .on("account_kpi", kpi_id)
             .account(Some(id))
             .before(serde_json::json!({ "kpi": kpi, "values_deleted": values })),

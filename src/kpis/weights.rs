@@ -228,7 +228,7 @@ pub async fn save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("universe_weights.updated")
+        audit::Entry::new(audit::Action::UniverseWeightsUpdated)
             .on("account", id)
             .account(Some(id))
             .before(WeightsRecord(

@@ -21,7 +21,14 @@ use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
 
-pub const OUTCOMES: &[&str] = &["open", "won", "lost"];
+crate::domain::vocab!(
+    /// Where an opportunity stands; won and lost ones have a closing date.
+    Outcome, [], {
+        Open => "open",
+        Won => "won",
+        Lost => "lost",
+    }
+);
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OpportunityRow {
@@ -32,6 +39,15 @@ pub struct OpportunityRow {
     pub closed_on: Option<NaiveDate>,
     pub outcome: String,
     pub innovation: bool,
+}
+
+impl OpportunityRow {
+    /// The message key naming the outcome (the database only holds known codes).
+    pub fn outcome_key(&self) -> String {
+        Outcome::parse(&self.outcome)
+            .unwrap_or(Outcome::Open)
+            .label_key()
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -185,7 +201,7 @@ fn check(
     if opened.is_none() {
         errors.push(("opened_on", "date-invalid"));
     }
-    if !OUTCOMES.contains(&f.outcome.as_str()) {
+    if Outcome::parse(&f.outcome).is_none() {
         errors.push(("outcome", "kpi-choose-from-list"));
     }
     let closed = if f.outcome == "open" {
@@ -254,7 +270,7 @@ pub async fn create(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("opportunity.created")
+        audit::Entry::new(audit::Action::OpportunityCreated)
             .on("opportunity", oid)
             .account(Some(id))
             .after(&checked),
@@ -280,7 +296,10 @@ pub async fn close(
     Form(form): Form<CloseForm>,
 ) -> AppResult<Response> {
     editable(&state, &user, id).await?;
-    if form.outcome != "won" && form.outcome != "lost" {
+    if !matches!(
+        Outcome::parse(&form.outcome),
+        Some(Outcome::Won | Outcome::Lost)
+    ) {
         return Err(AppError::Unprocessable("kpi-choose-from-list"));
     }
     let mut tx = state.db.begin().await?;
@@ -300,7 +319,7 @@ pub async fn close(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("opportunity.closed")
+        audit::Entry::new(audit::Action::OpportunityClosed)
             .on("opportunity", opportunity_id)
             .account(Some(id))
             .before(serde_json::json!({ "outcome": "open" }))
@@ -354,7 +373,7 @@ pub async fn add_review(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("business_review.created")
+        audit::Entry::new(audit::Action::BusinessReviewCreated)
             .on("business_review", rid)
             .account(Some(id))
             .after(serde_json::json!({ "held_on": held, "title": title })),

@@ -232,7 +232,7 @@ pub async fn validate(
         audit::record(
             &mut *tx,
             &ctx.actor(),
-            audit::Entry::new("kpi_value.validated")
+            audit::Entry::new(audit::Action::KpiValueValidated)
                 .on("kpi_value", format!("{}:{}", l.kpi_id, l.period))
                 .account(Some(account_id))
                 .before(serde_json::json!({ "validation": l.validation }))

@@ -323,7 +323,7 @@ pub async fn save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("selection.criteria_updated")
+        audit::Entry::new(audit::Action::SelectionCriteriaUpdated)
             .on("selection_criteria", "all")
             .before(&before)
             .after(&rows),

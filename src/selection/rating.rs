@@ -205,7 +205,7 @@ pub async fn save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("selection.account_rated")
+        audit::Entry::new(audit::Action::SelectionAccountRated)
             .on("account", id)
             .account(Some(id))
             .after(serde_json::json!({ "ratings": ratings, "kpi_values": snap, "scores": scores })),

@@ -194,7 +194,7 @@ pub async fn invite(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("client.invited")
+        audit::Entry::new(audit::Action::ClientInvited)
             .on("account", account.id)
             .account(Some(account.id))
             .after(serde_json::json!({ "email": email, "name": name, "valid_days": VALID_DAYS })),
@@ -270,7 +270,7 @@ pub async fn revoke(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("client.revoked")
+        audit::Entry::new(audit::Action::ClientRevoked)
             .on("user", client_id)
             .account(Some(account.id))
             .before(serde_json::json!({ "active": true }))
@@ -418,7 +418,7 @@ pub async fn accept(
             email: Some(user.email.clone()),
             ip: ctx.ip,
         },
-        audit::Entry::new("client.joined")
+        audit::Entry::new(audit::Action::ClientJoined)
             .on("user", user.id)
             .account(Some(inv.account_id))
             .after(&user),

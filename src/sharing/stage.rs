@@ -192,7 +192,7 @@ pub async fn change(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("account.stage_changed")
+        audit::Entry::new(audit::Action::AccountStageChanged)
             .on("account", id)
             .account(Some(id))
             .before(serde_json::json!({ "stage": from }))

@@ -65,11 +65,11 @@ impl Decision {
         }
     }
 
-    fn action(self) -> &'static str {
+    fn action(self) -> audit::Action {
         match self {
-            Self::Accept => "kpi_target.agreed",
-            Self::Decline => "kpi_target.declined",
-            Self::Withdraw => "kpi_target.withdrawn",
+            Self::Accept => audit::Action::KpiTargetAgreed,
+            Self::Decline => audit::Action::KpiTargetDeclined,
+            Self::Withdraw => audit::Action::KpiTargetWithdrawn,
         }
     }
 }
@@ -306,7 +306,7 @@ async fn propose(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("kpi_target.proposed")
+        audit::Entry::new(audit::Action::KpiTargetProposed)
             .on("account_kpi", kpi.id)
             .account(Some(account.id))
             .after(ProposalRecord {

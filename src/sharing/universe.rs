@@ -114,7 +114,7 @@ pub async fn set(
         audit::record(
             &mut *tx,
             &ctx.actor(),
-            audit::Entry::new("account_kpi.visibility_changed")
+            audit::Entry::new(audit::Action::AccountKpiVisibilityChanged)
                 .on("account_kpi", kpi_id)
                 .account(Some(id))
                 .before(VisibilityRecord {

@@ -112,7 +112,7 @@ pub async fn save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("director.time_zone_updated")
+        audit::Entry::new(audit::Action::DirectorTimeZoneUpdated)
             .on("director_settings", 1)
             .before(serde_json::json!({ "time_zone": before }))
             .after(serde_json::json!({ "time_zone": tz.name() })),

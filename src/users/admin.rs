@@ -201,7 +201,7 @@ pub async fn create(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("user.created")
+        audit::Entry::new(audit::Action::UserCreated)
             .on("user", user.id)
             .account(user.account_id)
             .after(&user),

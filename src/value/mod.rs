@@ -295,7 +295,7 @@ pub async fn settings_save(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("director.settings_updated")
+        audit::Entry::new(audit::Action::DirectorSettingsUpdated)
             .on("director_settings", 1)
             .before(&before)
             .after(serde_json::json!({

@@ -264,9 +264,9 @@ async fn record(
         actor,
         audit::Entry {
             action: if before.is_some() {
-                "kpi_value.updated"
+                audit::Action::KpiValueUpdated
             } else {
-                "kpi_value.created"
+                audit::Action::KpiValueCreated
             },
             entity: Some("kpi_value"),
             entity_id: Some(format!("{}:{}", kpi.id, v.period)),

@@ -177,7 +177,7 @@ pub async fn save_theme(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("voc_theme.updated")
+        audit::Entry::new(audit::Action::VocThemeUpdated)
             .on("voc_theme", &code)
             .before(&before)
             .after(&typed),
@@ -233,7 +233,7 @@ pub async fn save_question(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("survey_question.updated")
+        audit::Entry::new(audit::Action::SurveyQuestionUpdated)
             .on("survey_question", &code)
             .before(serde_json::json!({ "text_fr": bfr, "text_en": ben, "active": bactive }))
             .after(serde_json::json!({ "text_fr": fr, "text_en": en, "active": active })),

@@ -368,7 +368,7 @@ async fn answer(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("survey.answered")
+        audit::Entry::new(audit::Action::SurveyAnswered)
             .on("survey_response", id)
             .account(Some(link.account_id))
             .after(serde_json::json!({ "nps": checked.nps, "satisfaction": checked.satisfaction })),

@@ -255,7 +255,7 @@ pub async fn send(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("survey.sent")
+        audit::Entry::new(audit::Action::SurveySent)
             .on("survey_campaign", campaign)
             .account(Some(id))
             .after(serde_json::json!({ "title": title, "invited": chosen.len(), "days": days })),

@@ -22,20 +22,7 @@ use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
 
-pub const FUNCTIONS: &[&str] = &[
-    "purchasing",
-    "supply_chain",
-    "quality",
-    "finance",
-    "marketing",
-    "it",
-    "operations",
-    "management",
-    "r_and_d",
-    "sales",
-];
-pub const INFLUENCES: &[&str] = &["decision_maker", "influencer", "user"];
-pub const ATTITUDES: &[&str] = &["champion", "supporter", "neutral", "detractor"];
+pub use super::vocab::ContactFunction;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct ContactRow {
@@ -72,21 +59,13 @@ pub async fn for_account(
     .await
 }
 
+// The database only holds known codes (its checks match the vocabularies).
 fn influence(s: &str) -> Influence {
-    match s {
-        "decision_maker" => Influence::DecisionMaker,
-        "influencer" => Influence::Influencer,
-        _ => Influence::User,
-    }
+    Influence::parse(s).unwrap_or(Influence::User)
 }
 
 fn attitude(s: &str) -> Attitude {
-    match s {
-        "champion" => Attitude::Champion,
-        "supporter" => Attitude::Supporter,
-        "detractor" => Attitude::Detractor,
-        _ => Attitude::Neutral,
-    }
+    Attitude::parse(s).unwrap_or(Attitude::Neutral)
 }
 
 pub fn depth_of(rows: &[ContactRow], day: NaiveDate) -> Depth {
@@ -181,7 +160,7 @@ fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Ch
     if f.title.chars().count() > 200 {
         errors.push(("title", "field-too-long"));
     }
-    if !FUNCTIONS.contains(&f.function.as_str()) {
+    if ContactFunction::parse(&f.function).is_none() {
         errors.push(("function", "kpi-choose-from-list"));
     }
     let email = match crate::email::Email::parse_optional(&f.email) {
@@ -191,10 +170,10 @@ fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Ch
             None
         }
     };
-    if !INFLUENCES.contains(&f.influence.as_str()) {
+    if Influence::parse(&f.influence).is_none() {
         errors.push(("influence", "kpi-choose-from-list"));
     }
-    if !ATTITUDES.contains(&f.attitude.as_str()) {
+    if Attitude::parse(&f.attitude).is_none() {
         errors.push(("attitude", "kpi-choose-from-list"));
     }
     let counterpart_id = match f.counterpart_id.trim() {
@@ -247,6 +226,9 @@ pub struct ContactView {
     pub row: ContactRow,
     pub engaged: bool,
     pub last_engaged: String,
+    pub function: String,
+    pub influence: String,
+    pub attitude: String,
 }
 
 #[derive(Template)]
@@ -313,6 +295,12 @@ async fn page(
     let contacts = rows
         .into_iter()
         .map(|row| ContactView {
+            function: label(
+                &ui,
+                ContactFunction::parse(&row.function).map(|v| v.label_key()),
+            ),
+            influence: label(&ui, Influence::parse(&row.influence).map(|v| v.label_key())),
+            attitude: label(&ui, Attitude::parse(&row.attitude).map(|v| v.label_key())),
             engaged: row.last_engaged.is_some_and(|d| {
                 d <= today && (today - d).num_days() <= network::ENGAGED_WITHIN_DAYS
             }),
@@ -484,9 +472,9 @@ async fn save(
         &mut *tx,
         &ctx.actor(),
         audit::Entry::new(if contact_id.is_some() {
-            "contact.updated"
+            audit::Action::ContactUpdated
         } else {
-            "contact.created"
+            audit::Action::ContactCreated
         })
         .on("contact", saved_id)
         .account(Some(id))
@@ -524,13 +512,22 @@ pub async fn csv(
         out.row(&[
             c.name,
             c.title,
-            ui.t(&format!("function-{}", c.function)),
+            label(
+                &ui,
+                ContactFunction::parse(&c.function).map(|v| v.label_key()),
+            ),
             c.email.unwrap_or_default(),
-            ui.t(&format!("influence-{}", c.influence)),
-            ui.t(&format!("attitude-{}", c.attitude)),
+            label(&ui, Influence::parse(&c.influence).map(|v| v.label_key())),
+            label(&ui, Attitude::parse(&c.attitude).map(|v| v.label_key())),
             c.counterpart.unwrap_or_default(),
             c.last_engaged.map(|d| d.to_string()).unwrap_or_default(),
         ])?;
     }
     out.finish(&format!("contacts-{}.csv", account.slug))
+}
+
+/// The label of a stored code; the database's checks keep codes known, so an
+/// unknown one (never expected) shows as a dash rather than a raw key.
+pub fn label(ui: &Ui, key: Option<String>) -> String {
+    key.map_or_else(|| "—".to_owned(), |k| ui.t(&k))
 }

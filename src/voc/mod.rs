@@ -15,3 +15,4 @@ pub mod paging;
 pub mod query;
 pub mod store;
 pub mod text;
+pub mod vocab;

@@ -13,22 +13,7 @@ use std::collections::HashSet;
 /// old: half a year, so a half-yearly business review keeps a contact engaged.
 pub const ENGAGED_WITHIN_DAYS: i64 = 183;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Influence {
-    DecisionMaker,
-    Influencer,
-    User,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Attitude {
-    Champion,
-    Supporter,
-    Neutral,
-    Detractor,
-}
+pub use super::vocab::{Attitude, Influence};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {

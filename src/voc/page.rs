@@ -25,8 +25,8 @@ use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::{flash, see_other};
 
-pub const LABELS: &[&str] = &["negative", "neutral", "positive"];
-pub const CHANNELS: &[&str] = &["meeting", "call", "visit", "email", "event", "other"];
+pub use super::text::Sentiment;
+pub use super::vocab::Channel;
 const QUARTERS: u32 = 8;
 
 pub struct VerbatimView {
@@ -435,7 +435,7 @@ pub async fn add_note(
         Some("survey-text-too-long")
     } else if said_on.is_none() {
         Some("date-invalid")
-    } else if !CHANNELS.contains(&form.channel.as_str()) {
+    } else if Channel::parse(&form.channel).is_none() {
         Some("kpi-choose-from-list")
     } else {
         None
@@ -502,7 +502,7 @@ pub async fn add_note(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("feedback.recorded")
+        audit::Entry::new(audit::Action::FeedbackRecorded)
             .on("feedback_note", note)
             .account(Some(id))
             .after(
@@ -567,8 +567,8 @@ pub async fn correct(
         .collect();
     let (label, themes) = if form.reset == "1" {
         (None, None)
-    } else if LABELS.contains(&form.label.as_str()) {
-        (Some(form.label.clone()), Some(themes))
+    } else if let Some(s) = Sentiment::parse(&form.label) {
+        (Some(s.code().to_owned()), Some(themes))
     } else {
         return Err(AppError::Unprocessable("kpi-choose-from-list"));
     };
@@ -599,7 +599,7 @@ pub async fn correct(
     audit::record(
         &mut *tx,
         &ctx.actor(),
-        audit::Entry::new("voc.corrected")
+        audit::Entry::new(audit::Action::VocCorrected)
             .on("voc_verbatim", verbatim_id)
             .account(Some(id))
             .before(CorrectionRecord {

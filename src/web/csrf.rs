@@ -94,7 +94,7 @@ async fn refuse(
     audit::record(
         &state.db,
         &ctx.actor(),
-        audit::Entry::new("security.csrf_refused").after(serde_json::json!({
+        audit::Entry::new(audit::Action::SecurityCsrfRefused).after(serde_json::json!({
             "method": method,
             "path": path,
             "reason": why,

@@ -126,7 +126,7 @@ async fn audit_refusal(
         return;
     }
     tracing::warn!(%status, path, "access refused");
-    let entry = audit::Entry::new("security.access_refused").after(serde_json::json!({
+    let entry = audit::Entry::new(audit::Action::SecurityAccessRefused).after(serde_json::json!({
         "method": method, "path": path, "status": status.as_u16(),
     }));
     if let Err(e) = audit::record(&state.db, &ctx.actor(), entry).await {

@@ -117,6 +117,7 @@ test('the admin’s pages, in English', { timeout: 300_000 }, async () => {
   const failures = await tour('admin@boussole.example', [
     '/admin/users',
     '/admin/users/new',
+    '/admin/audit',
     '/admin/kpis',
     '/admin/kpis/new',
     '/admin/voc',

@@ -103,7 +103,7 @@ async fn write(db: &PgPool, job: &Job) -> AppResult<Counts> {
         audit::record(
             &mut *tx,
             &job.actor,
-            audit::Entry::new("values.imported")
+            audit::Entry::new(audit::Action::ValuesImported)
                 .account((ids.len() == 1).then(|| ids[0]))
                 .after(serde_json::json!({
                     "file": job.file,

@@ -60,23 +60,19 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    Negative,
-    Neutral,
-    Positive,
-}
-
-impl Label {
-    pub fn code(self) -> &'static str {
-        match self {
-            Label::Negative => "negative",
-            Label::Neutral => "neutral",
-            Label::Positive => "positive",
-        }
+crate::domain::vocab!(
+    /// The sentiment of a text; its label key names it on the VoC pages.
+    Sentiment, [], {
+        Negative => "negative",
+        Neutral => "neutral",
+        Positive => "positive",
     }
+);
 
+/// The analysis calls a sentiment a label.
+pub type Label = Sentiment;
+
+impl Sentiment {
     pub fn from_code(code: &str) -> Option<Self> {
         match code.trim().to_ascii_lowercase().as_str() {
             "negative" | "neg" => Some(Label::Negative),

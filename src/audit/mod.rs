@@ -1,7 +1,12 @@
 //! The audit trail. Every state change calls `record` inside the same transaction
 //! as the change, so a change without its audit row cannot exist.
 
+mod action;
+pub mod page;
+
 use std::net::IpAddr;
+
+pub use action::Action;
 
 use serde_json::Value;
 use sqlx::PgExecutor;
@@ -14,10 +19,10 @@ pub struct Actor {
     pub ip: Option<IpAddr>,
 }
 
-/// What happened. `action` is dotted lower case (`auth.login`, `account.updated`).
-#[derive(Debug, Clone, Default)]
+/// What happened, to what, on which account.
+#[derive(Debug, Clone)]
 pub struct Entry {
-    pub action: &'static str,
+    pub action: Action,
     pub entity: Option<&'static str>,
     pub entity_id: Option<String>,
     pub account_id: Option<i64>,
@@ -26,10 +31,14 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(action: &'static str) -> Self {
+    pub fn new(action: Action) -> Self {
         Self {
             action,
-            ..Self::default()
+            entity: None,
+            entity_id: None,
+            account_id: None,
+            before: None,
+            after: None,
         }
     }
 
@@ -62,7 +71,7 @@ pub async fn record(db: impl PgExecutor<'_>, actor: &Actor, entry: Entry) -> sql
     )
     .bind(actor.user_id)
     .bind(actor.email.as_deref())
-    .bind(entry.action)
+    .bind(entry.action.code())
     .bind(entry.entity)
     .bind(entry.entity_id)
     .bind(entry.account_id)
