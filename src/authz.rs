@@ -186,3 +186,8 @@ mod tests {
         }
     }
 }
+
+/// The SQL form of `sharing::client_sees`, over `account_kpis k` joined to `accounts a`.
+/// Every client-facing query uses this one predicate, so the rule cannot drift
+/// between the portal, its exports and the feed.
+pub const CLIENT_SEES_SQL: &str = "k.visibility <> 'internal' AND a.stage >= 2";

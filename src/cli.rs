@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::LogFormat;
+use crate::config::{Config, DEFAULT_HEAVY_PAGES, HEAVY_WAIT, LogFormat};
 use crate::users::Role;
 
 #[derive(Debug, Parser)]
@@ -198,4 +198,57 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+// The command line builds the configuration (not the other way round), so that
+// `config` knows nothing of clap.
+impl ServeArgs {
+    /// Combines the serve options into one checked configuration. Errors say what to fix.
+    pub fn config(&self, common: &CommonArgs) -> Result<Config, String> {
+        let serve = self;
+        if let Some(url) = &serve.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return Err(format!(
+                "BOUSSOLE_PUBLIC_URL must start with http:// or https:// (got {url})"
+            ));
+        }
+        if serve.session_max_hours * 60 < serve.session_idle_minutes {
+            return Err(
+                "BOUSSOLE_SESSION_MAX_HOURS must be at least BOUSSOLE_SESSION_IDLE_MINUTES".into(),
+            );
+        }
+        if let Some(token) = &serve.metrics_token
+            && !token.is_empty()
+            && token.len() < 16
+        {
+            return Err("BOUSSOLE_METRICS_TOKEN must be at least 16 characters".into());
+        }
+        if let Some(url) = &serve.mail_url {
+            crate::mail::Mailer::from_url(url, &serve.mail_from)?;
+        }
+        let https = serve
+            .public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https");
+        Ok(Config {
+            listen: serve.listen,
+            public_url: serve.public_url.clone(),
+            secure_cookies: serve.secure_cookies.unwrap_or(https),
+            trust_proxy: serve.trust_proxy,
+            session_idle_minutes: serve.session_idle_minutes,
+            session_max_hours: serve.session_max_hours,
+            data_dir: common.data_dir.clone(),
+            mail_url: serve.mail_url.clone(),
+            mail_from: serve.mail_from.clone(),
+            links_from_host: serve.demo,
+            metrics_token: serve.metrics_token.clone().filter(|t| !t.is_empty()),
+            metrics_listen: serve.metrics_listen,
+            heavy_pages: serve
+                .heavy_pages
+                .map_or(DEFAULT_HEAVY_PAGES, usize::from)
+                .max(1),
+            heavy_wait: HEAVY_WAIT,
+        })
+    }
 }

@@ -8,7 +8,7 @@ use tower_sessions::ExpiredDeletion;
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command, ServeArgs, UserCommand};
-use crate::config::{Config, LogFormat};
+use crate::config::LogFormat;
 use crate::{accounts, audit, auth::password, db, demo, users};
 
 pub fn init_tracing(format: LogFormat) {
@@ -121,7 +121,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
-    let config = Config::from_args(common, &args)
+    let config = args
+        .config(common)
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
     if args.demo && demo::is_empty(&database.pool).await? {

@@ -134,12 +134,6 @@ pub fn vocabulary_keys() -> Vec<String> {
     keys.extend(Visibility::ALL.iter().map(|v| v.label_key()));
     keys.extend(TeamFunction::ALL.iter().map(|v| v.label_key()));
     keys.extend(Unit::ALL.iter().map(|v| v.label_key()));
-    keys.extend(crate::voc::vocab::keys());
-    keys.extend(
-        crate::opportunities::Outcome::ALL
-            .iter()
-            .map(|v| v.label_key()),
-    );
     keys
 }
 

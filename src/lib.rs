@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for a tour.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -29,6 +30,7 @@ pub mod kpis;
 pub mod load;
 pub mod mail;
 pub mod metrics;
+pub mod notifications;
 pub mod opportunities;
 pub mod period;
 pub mod portal;

@@ -16,9 +16,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, audit, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, metrics,
-    opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value,
-    values, voc,
+    accounts, admin, auth, capabilities, drivers, evaluation, health, inbox, kpis, metrics,
+    notifications, opportunities, portal, portfolio, scorecard, selection, sharing, timezone,
+    users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -163,10 +163,10 @@ pub fn app(state: AppState) -> Router {
             get(sharing::invitations::accept_page).post(sharing::invitations::accept),
         )
         // Keeping everyone informed
-        .route("/accounts/{id}/activity", get(feed::account))
-        .route("/portal/activity", get(feed::portal))
-        .route("/notifications", get(feed::notifications))
-        .route("/notifications/read", post(feed::mark_read))
+        .route("/accounts/{id}/activity", get(notifications::account))
+        .route("/portal/activity", get(notifications::portal))
+        .route("/notifications", get(notifications::notifications))
+        .route("/notifications/read", post(notifications::mark_read))
         // Sharing: the KAM pyramid
         .route(
             "/accounts/{id}/stage",
@@ -298,8 +298,8 @@ pub fn app(state: AppState) -> Router {
             get(users::admin::list).post(users::admin::create),
         )
         .route("/admin/users/new", get(users::admin::new_page))
-        .route("/admin/audit", get(audit::page::show))
-        .route("/admin/audit.csv", get(audit::page::csv))
+        .route("/admin/audit", get(admin::audit::show))
+        .route("/admin/audit.csv", get(admin::audit::csv))
         .fallback(|| async { crate::error::AppError::NotFound });
 
     // Infrastructure: no session, no context.

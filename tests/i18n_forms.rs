@@ -239,6 +239,12 @@ fn catalogues_are_complete() {
     used.extend(boussole::audit::Action::ALL.iter().map(|a| a.label_key()));
     used.extend(boussole::feed::FEED_ACTIONS.iter().map(|a| a.feed_key()));
     used.extend(boussole::domain::vocabulary_keys());
+    used.extend(boussole::voc::vocab::keys());
+    used.extend(
+        boussole::opportunities::Outcome::ALL
+            .iter()
+            .map(|v| v.label_key()),
+    );
     // "no-such-key" is the unit test of what a missing key looks like.
     let missing: Vec<_> = used
         .iter()

@@ -2,7 +2,6 @@
 //! as the change, so a change without its audit row cannot exist.
 
 mod action;
-pub mod page;
 
 use std::net::IpAddr;
 

@@ -1,28 +1,17 @@
-//! Keeping everyone informed: an activity feed per account and in-app
-//! notifications, both read from the audit trail. Each side sees only the events
-//! about what it may see — for client users the filter is in SQL: events about
-//! shared KPIs of their own account, and stage changes (without the internal reason).
+//! Keeping everyone informed: the events of the audit trail that are news, and
+//! to whom. Each side sees only the events about what it may see — for client
+//! users the filter is in SQL: events about shared KPIs of their own account, and
+//! stage changes (without the internal reason). The pages are in `notifications`;
+//! this module knows nothing of the web, so the page layout can count unread
+//! events without a cycle.
 
-use crate::authz;
-use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
-use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use crate::accounts;
 use crate::audit::Action;
-use crate::auth::extract::{AccountsUser, AnyUser, ClientUser};
+use crate::authz::{self, CLIENT_SEES_SQL as CLIENT_SEES};
 use crate::domain::Frequency;
-use crate::error::{AppError, AppResult};
-use crate::i18n::Locale;
-use crate::period::Period;
-use crate::state::AppState;
 use crate::users::User;
-use crate::web::context::RequestCtx;
-use crate::web::layout::Ui;
-use crate::web::{flash, render, see_other};
 
 /// The actions that make the feed, in both sides' interest.
 pub const FEED_ACTIONS: &[Action] = &[
@@ -116,64 +105,6 @@ pub async fn events(
     .await
 }
 
-pub struct EventView {
-    pub id: i64,
-    pub when: String,
-    pub text: String,
-    pub account_name: String,
-    pub link: Option<String>,
-    pub unread: bool,
-}
-
-pub fn view(ui: &Ui, e: &EventRow, portal: bool, seen: DateTime<Utc>) -> EventView {
-    let locale = ui.locale;
-    let kpi = match locale {
-        Locale::Fr => e.name_fr.clone(),
-        Locale::En => e.name_en.clone(),
-    }
-    .unwrap_or_default();
-    let period = match (e.frequency, e.period.as_deref()) {
-        (Some(f), Some(p)) => NaiveDate::parse_from_str(p, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| Period::from_start(f, d))
-            .map(|p| p.label(locale))
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    // Only feed actions are selected; an unknown code would show its raw key.
-    let key = Action::parse(&e.action)
-        .map(Action::feed_key)
-        .unwrap_or_else(|| e.action.clone());
-    let text = ui.locale.t_args(
-        &key,
-        &[
-            (
-                "who",
-                e.who.clone().unwrap_or_else(|| "Boussole".into()).into(),
-            ),
-            ("kpi", kpi.into()),
-            ("period", period.into()),
-            ("stage", i64::from(e.stage.unwrap_or(0)).into()),
-        ],
-    );
-    let link = match (e.kpi_id, e.account_id) {
-        (Some(k), _) if portal => Some(format!("/portal/kpis/{k}")),
-        (Some(k), Some(a)) => Some(format!("/accounts/{a}/kpis/{k}")),
-        (None, Some(a)) if !portal => Some(format!("/accounts/{a}")),
-        _ => None,
-    };
-    EventView {
-        id: e.id,
-        when: ui.datetime(&e.at),
-        text,
-        account_name: e.account_name.clone().unwrap_or_default(),
-        link,
-        unread: e.at > seen,
-    }
-}
-
-/// The accounts whose events reach a user: a client's own account; a KAM's
-/// accounts; everything for directors and admins (None); nothing for contributors.
 pub async fn scope(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Option<Vec<i64>>> {
     if authz::is_client(user) {
         return Ok(Some(user.account_id.into_iter().collect()));
@@ -219,97 +150,9 @@ pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
     .await
 }
 
-async fn user_seen(db: &sqlx::PgPool, id: i64) -> sqlx::Result<DateTime<Utc>> {
+pub async fn user_seen(db: &sqlx::PgPool, id: i64) -> sqlx::Result<DateTime<Utc>> {
     sqlx::query_scalar("SELECT feed_seen_at FROM users WHERE id = $1")
         .bind(id)
         .fetch_one(db)
         .await
-}
-
-#[derive(Template)]
-#[template(path = "feed/feed.html")]
-pub struct FeedPage {
-    pub ui: Ui,
-    pub title: String,
-    pub events: Vec<EventView>,
-    pub show_account: bool,
-    pub mark_read: bool,
-}
-
-/// `/accounts/{id}/activity`: everything that happened on an account.
-pub async fn account(
-    State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
-    ui: Ui,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = events(&state.db, Some(&[id]), false, 200).await?;
-    let seen = user_seen(&state.db, user.id).await?;
-    let events = rows.iter().map(|e| view(&ui, e, false, seen)).collect();
-    let title = format!("{} — {}", ui.t("feed-title"), account.name);
-    render(&FeedPage {
-        ui,
-        title,
-        events,
-        show_account: false,
-        mark_read: false,
-    })
-}
-
-/// `/portal/activity`: the client's side of their account's feed.
-pub async fn portal(
-    State(state): State<AppState>,
-    ClientUser(user): ClientUser,
-    ui: Ui,
-) -> AppResult<Response> {
-    let id = user.account_id.ok_or(AppError::NotFound)?;
-    let rows = events(&state.db, Some(&[id]), true, 200).await?;
-    let seen = user_seen(&state.db, user.id).await?;
-    let events = rows.iter().map(|e| view(&ui, e, true, seen)).collect();
-    let title = ui.t("feed-title");
-    render(&FeedPage {
-        ui,
-        title,
-        events,
-        show_account: false,
-        mark_read: true,
-    })
-}
-
-/// `/notifications`: recent events on every account of the user, unread first marked.
-pub async fn notifications(
-    State(state): State<AppState>,
-    AnyUser(user): AnyUser,
-    ui: Ui,
-) -> AppResult<Response> {
-    let scope = scope(&state.db, &user).await?;
-    let client = authz::is_client(&user);
-    let rows = events(&state.db, scope.as_deref(), client, 100).await?;
-    let seen = user_seen(&state.db, user.id).await?;
-    let events = rows.iter().map(|e| view(&ui, e, client, seen)).collect();
-    let title = ui.t("notifications-title");
-    render(&FeedPage {
-        ui,
-        title,
-        events,
-        show_account: !client,
-        mark_read: true,
-    })
-}
-
-/// `POST /notifications/read`: everything so far is read.
-pub async fn mark_read(
-    State(state): State<AppState>,
-    AnyUser(user): AnyUser,
-    ctx: RequestCtx,
-) -> AppResult<Response> {
-    sqlx::query("UPDATE users SET feed_seen_at = now() WHERE id = $1")
-        .bind(user.id)
-        .execute(&state.db)
-        .await?;
-    flash::push(&ctx.session, flash::Kind::Info, "notifications-marked").await?;
-    Ok(see_other("/notifications"))
 }

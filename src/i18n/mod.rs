@@ -2,6 +2,7 @@
 //! The locale of a request is decided once (see `web::context`) and travels with it.
 
 pub mod format;
+pub mod zone;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@ pub mod settings;
 pub mod units;
 pub mod weights;
 
-use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
+use crate::authz::CLIENT_SEES_SQL as CLIENT_SEES;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;

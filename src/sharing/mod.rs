@@ -14,10 +14,7 @@ pub mod universe;
 
 use crate::domain::Visibility;
 
-/// The SQL form of `client_sees`, over `account_kpis k` joined to `accounts a`.
-/// Every client-facing query uses this one predicate, so the rule cannot drift
-/// between the portal, its exports and the feed.
-pub const CLIENT_SEES_SQL: &str = "k.visibility <> 'internal' AND a.stage >= 2";
+pub use crate::authz::CLIENT_SEES_SQL;
 
 pub const MIN_STAGE: i16 = 1;
 pub const MAX_STAGE: i16 = 4;

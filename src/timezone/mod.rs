@@ -3,14 +3,11 @@
 //! it on `/director/time-zone`; it is kept on the director settings row
 //! (migration 0013). Names come from the IANA database shipped by `chrono-tz`.
 
-use std::str::FromStr;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::audit;
@@ -21,33 +18,7 @@ use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
 use crate::web::{flash, render, render_status, see_other};
 
-/// Until someone sets it: where Boussole's first users are.
-pub const DEFAULT: Tz = Tz::Europe__Paris;
-
-/// A zone name as typed ("Europe/Paris", "europe/paris", " UTC "), if the IANA
-/// database knows it.
-pub fn parse(name: &str) -> Option<Tz> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 64 {
-        return None;
-    }
-    Tz::from_str(name).ok().or_else(|| {
-        chrono_tz::TZ_VARIANTS
-            .iter()
-            .copied()
-            .find(|tz| tz.name().eq_ignore_ascii_case(name))
-    })
-}
-
-/// The organisation's time zone (the default if the stored name is unknown to
-/// this build's database).
-pub async fn current(db: &sqlx::PgPool) -> sqlx::Result<Tz> {
-    let name: Option<String> =
-        sqlx::query_scalar("SELECT time_zone FROM director_settings WHERE id = 1")
-            .fetch_optional(db)
-            .await?;
-    Ok(name.as_deref().and_then(parse).unwrap_or(DEFAULT))
-}
+pub use crate::i18n::zone::{DEFAULT, current, parse};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ZoneForm {
@@ -121,19 +92,4 @@ pub async fn save(
     crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "time-zone-saved").await?;
     Ok(see_other("/director/time-zone"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zone_names_are_parsed_leniently_and_strictly() {
-        assert_eq!(parse("Europe/Paris"), Some(Tz::Europe__Paris));
-        assert_eq!(parse(" europe/london "), Some(Tz::Europe__London));
-        assert_eq!(parse("UTC"), Some(Tz::UTC));
-        assert_eq!(parse("Mars/Olympus_Mons"), None);
-        assert_eq!(parse(""), None);
-        assert_eq!(parse("Europe/Paris; DROP TABLE"), None);
-    }
 }

@@ -5,7 +5,7 @@ pub mod csv_import;
 pub mod entry;
 pub mod import;
 
-use crate::sharing::CLIENT_SEES_SQL as CLIENT_SEES;
+use crate::authz::CLIENT_SEES_SQL as CLIENT_SEES;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;

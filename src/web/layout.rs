@@ -53,7 +53,7 @@ impl Ui {
             here,
             nav,
             unread: 0,
-            tz: crate::timezone::DEFAULT,
+            tz: crate::i18n::zone::DEFAULT,
         })
     }
 
@@ -121,7 +121,7 @@ impl FromRequestParts<AppState> for Ui {
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
         let mut ui = Ui::build(&ctx, parts.uri.path(), here).await?;
-        ui.tz = crate::timezone::current(&state.db).await?;
+        ui.tz = crate::i18n::zone::current(&state.db).await?;
         if let Some(user) = &ctx.user {
             ui.unread = crate::feed::unread(&state.db, user).await?;
         }

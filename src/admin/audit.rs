@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sqlx::PgExecutor;
 
-use super::Action;
 use crate::accounts;
+use crate::audit::Action;
 use crate::auth::extract::AdminUser;
 use crate::error::AppResult;
 use crate::state::AppState;
