@@ -145,6 +145,11 @@ pub fn may_see_import_run(role: Role, user_id: i64, started_by: i64) -> bool {
     user_id == started_by || role == Role::Admin
 }
 
+/// The SQL form of `sharing::client_sees`, over `account_kpis k` joined to `accounts a`.
+/// Every client-facing query uses this one predicate, so the rule cannot drift
+/// between the portal, its exports and the feed.
+pub const CLIENT_SEES_SQL: &str = "k.visibility <> 'internal' AND a.stage >= 2";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,8 +191,3 @@ mod tests {
         }
     }
 }
-
-/// The SQL form of `sharing::client_sees`, over `account_kpis k` joined to `accounts a`.
-/// Every client-facing query uses this one predicate, so the rule cannot drift
-/// between the portal, its exports and the feed.
-pub const CLIENT_SEES_SQL: &str = "k.visibility <> 'internal' AND a.stage >= 2";
