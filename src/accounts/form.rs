@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
+use crate::accounts::EditableAccount;
 use crate::accounts::{self, Account, Tier, team};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -336,24 +337,22 @@ pub async fn editable(state: &AppState, user: &User, id: i64) -> AppResult<Accou
 
 pub async fn edit_page(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let form = AccountForm::from_account(&account);
     render(&page(&state, &user, ui, Some(id), form, Errors::new(), false).await?)
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<AccountForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let kams: Vec<i64> = accounts::kam_options(&state.db)
         .await?
         .into_iter()

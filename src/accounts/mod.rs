@@ -1,5 +1,6 @@
 //! Key accounts: the record, its queries, and (for now) the list page.
 
+pub mod access;
 pub mod form;
 pub mod list;
 pub mod team;
@@ -7,6 +8,8 @@ pub mod team;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
+
+pub use access::{EditableAccount, VisibleAccount};
 
 use crate::authz;
 use crate::users::User;

@@ -6,6 +6,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
+use crate::accounts::EditableAccount;
 use crate::accounts::form::editable;
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -53,12 +54,11 @@ pub struct AddForm {
 
 pub async fn add(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
-    Path(id): Path<i64>,
     Form(form): Form<AddForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let back = format!("/accounts/{id}/edit#team");
     let function = TeamFunction::parse(&form.function);
     let member = form.user_id.parse::<i64>().ok();

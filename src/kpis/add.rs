@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
@@ -13,9 +13,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
 use crate::accounts::Account;
-use crate::accounts::form::editable;
+use crate::accounts::EditableAccount;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::domain::{DataDomain, Direction, Frequency, Unit, Universe};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
@@ -417,24 +416,22 @@ async fn page(state: &AppState, ui: Ui, account: Account, sent: Sent<'_>) -> App
 /// `GET /accounts/{id}/kpis/new`.
 pub async fn new_page(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let _id = account.id;
     render(&page(&state, ui, account, Sent::Nothing).await?)
 }
 
 /// `POST /accounts/{id}/kpis`.
 pub async fn create(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<AddForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let owners: Vec<i64> = owner_candidates(&state.db)
         .await?
         .into_iter()

@@ -5,16 +5,15 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Account;
-use crate::accounts::form::editable;
+use crate::accounts::EditableAccount;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::domain::Universe;
 use crate::error::AppResult;
 use crate::i18n::format;
@@ -137,11 +136,10 @@ fn page(
 /// `GET /accounts/{id}/weights`.
 pub async fn weights_page(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let stored = kpis::universe_weights(&state.db, id).await?;
     let mut form = WeightsForm::default();
     for (u, w) in current(&stored) {
@@ -156,13 +154,12 @@ struct WeightsRecord(BTreeMap<&'static str, Decimal>);
 /// `POST /accounts/{id}/weights`: replaces the five weights at once.
 pub async fn save(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<WeightsForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let mut errors = BTreeMap::new();
     let mut weights = Vec::new();
     for &u in Universe::ALL {

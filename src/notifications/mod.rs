@@ -2,13 +2,13 @@
 //! notifications page with its "mark as read": the events of `feed`, worded.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::accounts;
+use crate::accounts::VisibleAccount;
 use crate::audit::Action;
-use crate::auth::extract::{AccountsUser, AnyUser, ClientUser};
+use crate::auth::extract::{AnyUser, ClientUser};
 use crate::authz;
 use crate::error::{AppError, AppResult};
 use crate::feed::{EventRow, events, scope, user_seen};
@@ -91,13 +91,10 @@ pub struct FeedPage {
 /// `/accounts/{id}/activity`: everything that happened on an account.
 pub async fn account(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let id = account.id;
     let rows = events(&state.db, Some(&[id]), false, 200).await?;
     let seen = user_seen(&state.db, user.id).await?;
     let events = rows.iter().map(|e| view(&ui, e, false, seen)).collect();

@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::EditableAccount;
+use crate::accounts::VisibleAccount;
 use crate::accounts::{self, Account, form::editable};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -152,13 +154,10 @@ async fn page(
 /// `GET /accounts/{id}/opportunities`
 pub async fn show(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let can_edit = accounts::can_edit(&user, &account);
     render(&page(&state, ui, account, can_edit).await?)
 }
@@ -231,13 +230,12 @@ fn check(
 /// `POST /accounts/{id}/opportunities`
 pub async fn create(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<OpportunityForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let checked = match check(&form, chrono::Utc::now().date_naive()) {
         Ok(c) => c,
         Err(errors) => {
@@ -334,13 +332,12 @@ pub async fn close(
 /// `POST /accounts/{id}/reviews`: a business review held with the client.
 pub async fn add_review(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<ReviewForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let today = chrono::Utc::now().date_naive();
     let held = date(&form.held_on).filter(|d| *d <= today);
     let title = form.title.trim().to_owned();

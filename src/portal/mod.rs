@@ -9,8 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::accounts::VisibleAccount;
 use crate::accounts::{self, Account, team};
-use crate::auth::extract::{AccountsUser, ClientUser};
+use crate::auth::extract::ClientUser;
 use crate::error::{AppError, AppResult};
 use crate::kpis;
 use crate::period::Period;
@@ -160,15 +161,12 @@ pub async fn page(
 /// `/accounts/{id}/as-client`: the KAM sees exactly what the client sees.
 pub async fn preview(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user: _, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
     Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     show(
         &state,
         ui,
@@ -349,14 +347,11 @@ pub async fn csv(
 /// what the client's own CSV gives.
 pub async fn preview_csv(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user: _, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<CsvResponse> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let month = month_from(&q)?;
     let loaded =
         scorecard::load_page(&state.db, account, month, scorecard::Audience::Client).await?;

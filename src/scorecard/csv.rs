@@ -1,10 +1,9 @@
 //! `/accounts/{id}/scorecard.csv`: the scorecard as the page shows it, one row per KPI.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 
-use crate::accounts;
-use crate::auth::extract::AccountsUser;
-use crate::error::{AppError, AppResult};
+use crate::accounts::VisibleAccount;
+use crate::error::AppResult;
 use crate::scorecard::page::{PeriodQuery, month_from};
 use crate::scorecard::{self, Board};
 use crate::scoring::Rag;
@@ -14,14 +13,11 @@ use crate::web::layout::Ui;
 
 pub async fn export(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user: _, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<CsvResponse> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let month = month_from(&q)?;
     let loaded =
         scorecard::load_page(&state.db, account, month, scorecard::Audience::Internal).await?;

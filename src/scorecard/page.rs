@@ -1,13 +1,13 @@
 //! `/accounts/{id}`: the balanced scorecard of one account.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::accounts::VisibleAccount;
 use crate::accounts::{self, Account};
-use crate::auth::extract::AccountsUser;
 use crate::charts;
 use crate::domain::{DataDomain, Frequency};
 use crate::error::{AppError, AppResult};
@@ -225,15 +225,12 @@ pub fn month_from(q: &PeriodQuery) -> AppResult<Period> {
 
 pub async fn page(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     Query(q): Query<PeriodQuery>,
     Query(view): Query<ViewQuery>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let month = month_from(&q)?;
     let arrangement = Arrangement::from_query(&view);
     show_arranged(

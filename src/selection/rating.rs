@@ -6,14 +6,13 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::accounts::Account;
-use crate::accounts::form::editable;
+use crate::accounts::EditableAccount;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::director::matrix::{self, Axis, Source};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -99,24 +98,22 @@ async fn build(
 
 pub async fn form_page(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let _id = account.id;
     let p = build(&state, ui, account, None, HashMap::new()).await?;
     render(&p)
 }
 
 pub async fn save(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let typed: HashMap<String, String> = fields
         .into_iter()
         .map(|(k, v)| (k, v.trim().to_owned()))

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::Account;
+use crate::accounts::EditableAccount;
 use crate::accounts::form::editable;
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -109,11 +110,10 @@ async fn page(state: &AppState, ui: Ui, account: Account) -> AppResult<ClientsPa
 
 pub async fn list(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let _id = account.id;
     render(&page(&state, ui, account).await?)
 }
 
@@ -144,14 +144,13 @@ pub fn site(state: &AppState, headers: &HeaderMap) -> Option<String> {
 
 pub async fn invite(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
     headers: HeaderMap,
-    Path(id): Path<i64>,
     Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let _id = account.id;
     let parsed = crate::email::Email::parse(&form.email);
     let email = parsed
         .as_ref()

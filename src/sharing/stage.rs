@@ -3,16 +3,15 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::accounts::Account;
-use crate::accounts::form::editable;
+use crate::accounts::EditableAccount;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::error::{AppError, AppResult};
 use crate::sharing::{self, MAX_STAGE, MIN_STAGE};
 use crate::state::AppState;
@@ -106,11 +105,10 @@ async fn page(
 
 pub async fn show(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let _id = account.id;
     let stage = account.stage;
     render(&page(&state, ui, account, stage, String::new(), None).await?)
 }
@@ -125,13 +123,12 @@ pub struct StageForm {
 
 pub async fn change(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
-    Path(id): Path<i64>,
     Form(form): Form<StageForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let reason = form.reason.trim().to_owned();
     let stage = form
         .stage

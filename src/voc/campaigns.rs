@@ -5,15 +5,16 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
-use crate::accounts::{self, Account, form::editable};
+use crate::accounts::EditableAccount;
+use crate::accounts::VisibleAccount;
+use crate::accounts::{self, Account};
 use crate::audit;
-use crate::auth::extract::AccountsUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::sharing::invitations::{hash, new_token, site};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
@@ -138,13 +139,10 @@ async fn page(
 /// `GET /accounts/{id}/surveys`
 pub async fn list(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let can_edit = accounts::can_edit(&user, &account);
     render(&page(&state, ui, account, can_edit).await?)
 }
@@ -153,14 +151,13 @@ pub async fn list(
 /// so it is read as pairs rather than a map.
 pub async fn send(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
     headers: HeaderMap,
-    Path(id): Path<i64>,
     axum::extract::RawForm(body): axum::extract::RawForm,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
+    let id = account.id;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |k: &str| {
         pairs

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
 use super::network::{self, Attitude, Depth, Influence};
+use crate::accounts::VisibleAccount;
 use crate::accounts::{self, Account, form::editable};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -336,14 +337,11 @@ fn account_language(account: &Account) -> String {
 /// `GET /accounts/{id}/contacts`
 pub async fn list(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<EditQuery>,
 ) -> AppResult<Response> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let _id = account.id;
     let can_edit = accounts::can_edit(&user, &account);
     // `?edit={contact_id}` opens that contact in the form (ignored if not this account's).
     let editing = q.edit.filter(|_| can_edit);
@@ -490,13 +488,10 @@ async fn save(
 /// `GET /accounts/{id}/contacts.csv`
 pub async fn csv(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user: _, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
 ) -> AppResult<CsvResponse> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let id = account.id;
     let rows = for_account(&state.db, id).await?;
     let mut out = Csv::new(&[
         ui.t("col-name"),

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::paging::{self, Pager};
 use super::query::{self, Filters, QuarterNps, VerbatimRow};
 use super::store::{self, Origin};
+use crate::accounts::VisibleAccount;
 use crate::accounts::{self, Account, form::editable};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
@@ -333,14 +334,11 @@ async fn page(
 /// `GET /accounts/{id}/voc.csv`: the filtered verbatims.
 pub async fn csv(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    VisibleAccount { user: _, account }: VisibleAccount,
     ui: Ui,
-    Path(id): Path<i64>,
     Query(filters): Query<Filters>,
 ) -> AppResult<CsvResponse> {
-    let account = accounts::find_visible(&state.db, &user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let id = account.id;
     let rows = query::verbatims(
         &state.db,
         &[id],
