@@ -8,7 +8,10 @@ fn the_code_map_lists_every_module() {
     let root = env!("CARGO_MANIFEST_DIR");
     let map = std::fs::read_to_string(format!("{root}/ARCHITECTURE.md")).unwrap();
     for marker in ["<<<<<<<", ">>>>>>>"] {
-        assert!(!map.contains(marker), "conflict marker {marker} in ARCHITECTURE.md");
+        assert!(
+            !map.contains(marker),
+            "conflict marker {marker} in ARCHITECTURE.md"
+        );
     }
     let mut modules = BTreeSet::new();
     for entry in std::fs::read_dir(format!("{root}/src")).unwrap() {
@@ -20,6 +23,12 @@ fn the_code_map_lists_every_module() {
             modules.insert(format!("`src/{name}`"));
         }
     }
-    let missing: Vec<_> = modules.iter().filter(|m| !map.contains(m.as_str())).collect();
-    assert!(missing.is_empty(), "ARCHITECTURE.md does not list {missing:?}");
+    let missing: Vec<_> = modules
+        .iter()
+        .filter(|m| !map.contains(m.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md does not list {missing:?}"
+    );
 }

@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 
 use super::{Account, can_edit, find_visible};
 use crate::auth::extract::AccountsUser;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::users::User;
 
@@ -69,4 +69,16 @@ impl FromRequestParts<AppState> for EditableAccount {
         }
         Ok(EditableAccount { user, account })
     }
+}
+
+/// The same decision for code that is not a handler (a helper shared by handlers
+/// whose path holds more than the account).
+pub async fn editable(state: &AppState, user: &User, id: i64) -> AppResult<Account> {
+    let account = find_visible(&state.db, user, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !can_edit(user, &account) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(account)
 }

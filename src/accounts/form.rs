@@ -11,12 +11,13 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::accounts::EditableAccount;
+use crate::accounts::editable;
 use crate::accounts::{self, Account, Tier, team};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
 use crate::authz;
 use crate::domain::TeamFunction;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::users::User;
 use crate::web::context::RequestCtx;
@@ -325,15 +326,6 @@ pub async fn create(
 }
 
 /// Loads an account the user may edit, or answers 404 (not visible) / 403 (visible, not editable).
-pub async fn editable(state: &AppState, user: &User, id: i64) -> AppResult<Account> {
-    let account = accounts::find_visible(&state.db, user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !accounts::can_edit(user, &account) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(account)
-}
 
 pub async fn edit_page(
     State(state): State<AppState>,

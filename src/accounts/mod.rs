@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
 
-pub use access::{EditableAccount, VisibleAccount};
+pub use access::{EditableAccount, VisibleAccount, editable};
 
 use crate::authz;
 use crate::users::User;

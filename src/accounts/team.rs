@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
 use crate::accounts::EditableAccount;
-use crate::accounts::form::editable;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::domain::TeamFunction;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -102,11 +100,10 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     Path((id, member)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
     let mut tx = state.db.begin().await?;
     let before: Option<TeamFunction> = sqlx::query_scalar(
         "DELETE FROM account_team WHERE account_id = $1 AND user_id = $2 RETURNING function",

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
 use crate::accounts::Account;
-use crate::accounts::form::editable;
+use crate::accounts::editable;
 use crate::audit;
 use crate::auth::extract::AccountsUser;
 use crate::domain::Visibility;

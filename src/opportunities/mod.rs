@@ -13,9 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::EditableAccount;
 use crate::accounts::VisibleAccount;
-use crate::accounts::{self, Account, form::editable};
+use crate::accounts::{self, Account};
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::format;
 use crate::state::AppState;
@@ -288,12 +287,11 @@ pub struct CloseForm {
 /// `POST /accounts/{id}/opportunities/{opportunity_id}`: closes an open one, today.
 pub async fn close(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, .. }: EditableAccount,
     ctx: RequestCtx,
     Path((id, opportunity_id)): Path<(i64, i64)>,
     Form(form): Form<CloseForm>,
 ) -> AppResult<Response> {
-    editable(&state, &user, id).await?;
     if !matches!(
         Outcome::parse(&form.outcome),
         Some(Outcome::Won | Outcome::Lost)

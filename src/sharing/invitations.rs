@@ -15,9 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::accounts::Account;
 use crate::accounts::EditableAccount;
-use crate::accounts::form::editable;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::auth::password;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -245,11 +243,10 @@ pub async fn invite(
 
 pub async fn revoke(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     Path((id, client_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
     let mut tx = state.db.begin().await?;
     // Deactivating and moving the session horizon ends their sessions at once
     // (every request re-checks the user; see web::context).

@@ -8,9 +8,8 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 
-use crate::accounts::form::editable;
+use crate::accounts::EditableAccount;
 use crate::audit;
-use crate::auth::extract::AccountsUser;
 use crate::domain::{Universe, Visibility};
 use crate::error::{AppError, AppResult};
 use crate::sharing;
@@ -73,13 +72,12 @@ struct VisibilityRecord {
 /// `POST /accounts/{id}/universes/{universe}/visibility`
 pub async fn set(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user: _, account }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
     Path((id, universe)): Path<(i64, String)>,
     Form(form): Form<UniverseForm>,
 ) -> AppResult<Response> {
-    let account = editable(&state, &user, id).await?;
     let universe = Universe::parse(&universe).ok_or(AppError::NotFound)?;
     let back = format!("/accounts/{id}/stage#universes");
     let Some(visibility) = Visibility::parse(&form.visibility) else {

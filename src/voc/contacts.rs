@@ -13,7 +13,7 @@ use sqlx::PgExecutor;
 
 use super::network::{self, Attitude, Depth, Influence};
 use crate::accounts::VisibleAccount;
-use crate::accounts::{self, Account, form::editable};
+use crate::accounts::{self, Account, editable};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
 use crate::error::{AppError, AppResult};

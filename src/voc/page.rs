@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::paging::{self, Pager};
 use super::query::{self, Filters, QuarterNps, VerbatimRow};
 use super::store::{self, Origin};
+use crate::accounts::EditableAccount;
 use crate::accounts::VisibleAccount;
-use crate::accounts::{self, Account, form::editable};
+use crate::accounts::{self, Account};
 use crate::audit;
 use crate::auth::extract::AccountsUser;
 use crate::charts::{self, LineChart};
@@ -414,13 +415,12 @@ pub struct NoteForm {
 /// `POST /accounts/{id}/feedback`: what the client said in a meeting or a call.
 pub async fn add_note(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, .. }: EditableAccount,
     ctx: RequestCtx,
     ui: Ui,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<NoteForm>,
 ) -> AppResult<Response> {
-    editable(&state, &user, id).await?;
     let back = format!("/accounts/{id}/voc#note-form");
     let today = Utc::now().date_naive();
     let said_on = NaiveDate::parse_from_str(form.said_on.trim(), "%Y-%m-%d")
@@ -536,12 +536,11 @@ struct CorrectionRecord {
 /// `POST /accounts/{id}/voc/verbatims/{verbatim_id}`: the KAM's reading of a text.
 pub async fn correct(
     State(state): State<AppState>,
-    AccountsUser(user): AccountsUser,
+    EditableAccount { user, .. }: EditableAccount,
     ctx: RequestCtx,
     Path((id, verbatim_id)): Path<(i64, i64)>,
     axum::extract::RawForm(body): axum::extract::RawForm,
 ) -> AppResult<Response> {
-    editable(&state, &user, id).await?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let form = CorrectionForm {
         label: pairs
