@@ -325,8 +325,6 @@ pub async fn create(
     Ok(see_other(&format!("/accounts/{id}")))
 }
 
-/// Loads an account the user may edit, or answers 404 (not visible) / 403 (visible, not editable).
-
 pub async fn edit_page(
     State(state): State<AppState>,
     EditableAccount { user, account }: EditableAccount,
