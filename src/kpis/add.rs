@@ -18,9 +18,10 @@ use crate::audit;
 use crate::domain::{DataDomain, Direction, Frequency, Unit, Universe};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
-use crate::kpis::library::{
-    self, Check, DefinitionOptions, FieldErrors, KpiTemplate, Opt, input_number, thresholds_text,
+use crate::kpis::check::{
+    self, Check, DefinitionOptions, FieldErrors, Opt, input_number, thresholds_text,
 };
+use crate::kpis::template::{self, KpiTemplate};
 use crate::kpis::{self, units};
 use crate::state::AppState;
 use crate::users::Role;
@@ -188,8 +189,8 @@ fn from_template(t: &KpiTemplate, f: &AddForm, owners: &[i64]) -> Result<NewKpi,
                 frequency: t.frequency,
                 domain: t.domain,
                 target,
-                green_from: library::decimal(t.green_from),
-                amber_from: library::decimal(t.amber_from),
+                green_from: check::decimal(t.green_from),
+                amber_from: check::decimal(t.amber_from),
                 weight,
                 owner_id,
                 freshness_months,
@@ -334,7 +335,7 @@ enum Sent<'a> {
 }
 
 async fn page(state: &AppState, ui: Ui, account: Account, sent: Sent<'_>) -> AppResult<AddPage> {
-    let templates = library::available_for(&state.db, account.id).await?;
+    let templates = template::available_for(&state.db, account.id).await?;
     let candidates = owner_candidates(&state.db).await?;
     // New KPIs default to the account's KAM as owner when they can own one.
     let default_owner = account
@@ -359,7 +360,7 @@ async fn page(state: &AppState, ui: Ui, account: Account, sent: Sent<'_>) -> App
                             &FieldErrors::new(),
                         ),
                     };
-                    let errors = library::translate(&ui, errors);
+                    let errors = check::translate(&ui, errors);
                     for (field, msg) in &errors {
                         summary.insert(format!("t{}-{field}", t.id), msg.clone());
                     }
@@ -388,7 +389,7 @@ async fn page(state: &AppState, ui: Ui, account: Account, sent: Sent<'_>) -> App
         })
         .collect();
     let (form, errors) = match sent {
-        Sent::Custom(f, e) => (f.clone(), library::translate(&ui, e)),
+        Sent::Custom(f, e) => (f.clone(), check::translate(&ui, e)),
         _ => (AddForm::custom_defaults(&default_owner), BTreeMap::new()),
     };
     summary.extend(errors.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -442,7 +443,7 @@ pub async fn create(
         s => {
             let tid = s.parse::<i64>().map_err(|_| AppError::NotFound)?;
             // Only active templates are offered; a retired one is not added any more.
-            let t = library::find(&state.db, tid)
+            let t = template::find(&state.db, tid)
                 .await?
                 .filter(|t| t.active)
                 .ok_or(AppError::NotFound)?;

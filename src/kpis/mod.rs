@@ -1,8 +1,10 @@
 //! An account's KPIs and the library they come from.
 
 pub mod add;
+pub mod check;
 pub mod library;
 pub mod settings;
+pub mod template;
 pub mod units;
 pub mod weights;
 

@@ -22,7 +22,7 @@ use crate::domain::Visibility;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::kpis::add::{owner_candidates, owner_options};
-use crate::kpis::library::{self, Check, FieldErrors, Opt, input_number, options_of};
+use crate::kpis::check::{self, Check, FieldErrors, Opt, input_number, options_of};
 use crate::kpis::{self, AccountKpi, units};
 use crate::period::{self, Period};
 use crate::state::AppState;
@@ -278,7 +278,7 @@ async fn page(
         override_target_label: format!("{} ({unit})", ui.t("kpi-target-value")),
         visibilities: options_of!(&ui, Visibility, &form.visibility),
         period_hint: ui.t(period::format_hint(kpi.frequency)),
-        errors: library::translate(&ui, errors),
+        errors: check::translate(&ui, errors),
         owners,
         overrides,
         override_form,

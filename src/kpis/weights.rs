@@ -17,7 +17,7 @@ use crate::audit;
 use crate::domain::Universe;
 use crate::error::AppResult;
 use crate::i18n::format;
-use crate::kpis::{self, library};
+use crate::kpis::{self, check};
 use crate::scoring;
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
@@ -143,7 +143,7 @@ pub async fn weights_page(
     let stored = kpis::universe_weights(&state.db, id).await?;
     let mut form = WeightsForm::default();
     for (u, w) in current(&stored) {
-        form.set(u, library::input_number(ui.locale, w));
+        form.set(u, check::input_number(ui.locale, w));
     }
     render(&page(ui, account, &form, BTreeMap::new(), None))
 }
@@ -198,7 +198,7 @@ pub async fn save(
     let after = WeightsRecord(
         weights
             .iter()
-            .map(|(u, w)| (u.code(), library::decimal(*w)))
+            .map(|(u, w)| (u.code(), check::decimal(*w)))
             .collect(),
     );
     let mut tx = state.db.begin().await?;

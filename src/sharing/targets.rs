@@ -17,7 +17,7 @@ use crate::auth::extract::{AccountsUser, ClientUser};
 use crate::domain::Visibility;
 use crate::error::{AppError, AppResult};
 use crate::evaluation::rules::Side;
-use crate::kpis::{self, AccountKpi, library::Check, units};
+use crate::kpis::{self, AccountKpi, check::Check, units};
 use crate::period::Period;
 use crate::sharing;
 use crate::state::AppState;
