@@ -31,6 +31,7 @@ pub mod mail;
 pub mod metrics;
 pub mod opportunities;
 pub mod period;
+pub mod plan;
 pub mod portal;
 pub mod portfolio;
 pub mod routes;

@@ -41,6 +41,14 @@ pub const FEED_ACTIONS: &[&str] = &[
     "kpi_target.declined",
     "account.stage_changed",
     "client.joined",
+    "plan.created",
+    "plan.updated",
+    "plan.closed",
+    "plan_objective.created",
+    "plan_objective.updated",
+    "plan_action.created",
+    "plan_action.updated",
+    "plan_risk.created",
 ];
 
 /// Actions a client may see at all (KPI events are further limited to shared KPIs).

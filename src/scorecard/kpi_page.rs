@@ -214,6 +214,29 @@ pub fn value_view(
     }
 }
 
+/// The last period, the chart's periods and their values (None where missing).
+fn chart_series(kpi: &AccountKpi, vals: &[ValueRow]) -> (Period, Vec<Period>, Vec<Option<f64>>) {
+    let today = chrono::Utc::now().date_naive();
+    let last = vals
+        .last()
+        .and_then(|v| Period::from_start(kpi.frequency, v.period))
+        .unwrap_or_else(|| Period::containing(kpi.frequency, today));
+    let periods = last.last_n(CHART_PERIODS);
+    let series = periods
+        .iter()
+        .map(|p| vals.iter().find(|v| v.period == p.start).map(|v| v.value))
+        .collect();
+    (last, periods, series)
+}
+
+/// What the KPI's forecast is computed from: the values of the chart's periods,
+/// gaps dropped (Holt needs a sequence), and the last period. The KPI page, the
+/// path to green and the forecast an action stores all read this, so they agree.
+pub fn observed_series(kpi: &AccountKpi, vals: &[ValueRow]) -> (Period, Vec<f64>) {
+    let (last, _, series) = chart_series(kpi, vals);
+    (last, series.into_iter().flatten().collect())
+}
+
 pub fn build(
     ui: Ui,
     account: Account,
@@ -224,21 +247,11 @@ pub fn build(
     can_edit: bool,
 ) -> KpiPage {
     let locale = ui.locale;
-    let today = chrono::Utc::now().date_naive();
-    let last = vals
-        .last()
-        .and_then(|v| Period::from_start(kpi.frequency, v.period))
-        .unwrap_or_else(|| Period::containing(kpi.frequency, today));
-    let periods = last.last_n(CHART_PERIODS);
-    let series: Vec<Option<f64>> = periods
-        .iter()
-        .map(|p| vals.iter().find(|v| v.period == p.start).map(|v| v.value))
-        .collect();
+    let (last, periods, series) = chart_series(&kpi, vals);
     let targets: Vec<Option<f64>> = periods
         .iter()
         .map(|p| Some(kpis::target_for(&kpi, p.start, overrides)))
         .collect();
-    // Forecast from the contiguous observed series (gaps dropped: Holt needs a sequence).
     let observed: Vec<f64> = series.iter().flatten().copied().collect();
     let fc = forecast::holt(&observed, HORIZON);
     let future: Vec<Period> = (1..=HORIZON as i32).map(|n| last.offset(n)).collect();
@@ -331,7 +344,7 @@ pub fn build(
                 ("amber", format::number(locale, kpi.amber_from, 0).into()),
             ],
         ),
-        entry_period: Period::containing(kpi.frequency, today).code(),
+        entry_period: Period::containing(kpi.frequency, chrono::Utc::now().date_naive()).code(),
         can_edit,
         chart,
         chart_rows,

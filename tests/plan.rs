@@ -1,0 +1,490 @@
+//! The account business plan (issue 12): a KAM builds the plan of Lumière,
+//! bad input is refused in the user's language with nothing written, the client
+//! sees exactly the shared items and closes their own action, closing a plan
+//! freezes it and the next one carries the open items forward.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+
+const ALICE: &str = "kam.alice@boussole.example";
+const CLIENT_LUMIERE: &str = "client@lumiere-retail.example";
+
+struct Ids {
+    lumiere: i64,
+    northwind: i64,
+    /// A KPI of Lumière and one of Northwind.
+    lum_kpi: i64,
+    nw_kpi: i64,
+    /// A contact of Lumière and one of Northwind.
+    lum_contact: i64,
+    nw_contact: i64,
+    client_user: i64,
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    Ids {
+        lumiere: one("SELECT id FROM accounts WHERE slug = 'lumiere-retail'").await,
+        northwind: one("SELECT id FROM accounts WHERE slug = 'northwind-logistics'").await,
+        lum_kpi: one(
+            "SELECT min(k.id) FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+             WHERE a.slug = 'lumiere-retail' AND k.visibility <> 'internal'",
+        )
+        .await,
+        nw_kpi: one(
+            "SELECT min(k.id) FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+             WHERE a.slug = 'northwind-logistics'",
+        )
+        .await,
+        lum_contact: one(
+            "SELECT min(c.id) FROM contacts c JOIN accounts a ON a.id = c.account_id \
+             WHERE a.slug = 'lumiere-retail'",
+        )
+        .await,
+        nw_contact: one(
+            "SELECT min(c.id) FROM contacts c JOIN accounts a ON a.id = c.account_id \
+             WHERE a.slug = 'northwind-logistics'",
+        )
+        .await,
+        client_user: one("SELECT id FROM users WHERE email = 'client@lumiere-retail.example'")
+            .await,
+    }
+}
+
+/// Alice creates this year's plan of Lumière (demo plans removed first, so the
+/// test starts from an account without one); returns its id.
+async fn new_plan(app: &mut TestApp, ids: &Ids) -> i64 {
+    sqlx::query("DELETE FROM account_plans WHERE account_id = $1")
+        .bind(ids.lumiere)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    app.login(ALICE).await;
+    let path = format!("/accounts/{}/plan", ids.lumiere);
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("#no-plan"), 1);
+    let r = app
+        .post_form(&path, &[("year", "2026"), ("fiscal_start_month", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    sqlx::query_scalar("SELECT id FROM account_plans WHERE account_id = $1")
+        .bind(ids.lumiere)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn actions(app: &TestApp) -> i64 {
+    common::count(&app.db, "plan_actions").await
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_in_the_users_language_with_nothing_written() {
+    let mut app = TestApp::with_demo().await;
+    let ids = ids(&app).await;
+    let plan = new_plan(&mut app, &ids).await.to_string();
+    let path = format!("/accounts/{}/plan/actions", ids.lumiere);
+    let before = actions(&app).await;
+    let contact = format!("c:{}", ids.lum_contact);
+    let lum_kpi = ids.lum_kpi.to_string();
+
+    // Dates in the wrong order (French, the browser's language).
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("plan", &plan),
+                ("title", "Revue des ruptures"),
+                ("owner", &contact),
+                ("starts", "2026-06-10"),
+                ("due", "2026-06-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-summary")
+            .contains("L'échéance doit tomber le jour du début ou après."),
+        "{}",
+        r.text(".error-summary")
+    );
+    assert_eq!(
+        r.attr("#new-action input[name=title]", "value").as_deref(),
+        Some("Revue des ruptures"),
+        "the input is kept"
+    );
+
+    // An owner from another account.
+    let other = format!("c:{}", ids.nw_contact);
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("plan", &plan),
+                ("title", "Action"),
+                ("owner", &other),
+                ("due", "2027-02-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-summary")
+            .contains("Choisissez un responsable dans la liste")
+    );
+
+    // A KPI of another account.
+    let nw_kpi = ids.nw_kpi.to_string();
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("plan", &plan),
+                ("title", "Action"),
+                ("owner", &contact),
+                ("due", "2027-02-01"),
+                ("kpi", &lum_kpi),
+                ("kpi", &nw_kpi),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-summary")
+            .contains("Choisissez des indicateurs de ce compte")
+    );
+    assert_eq!(actions(&app).await, before, "nothing written");
+
+    // A 100 000-character SWOT, in English this time.
+    app.accept_language = Some("en".into());
+    let long = "x".repeat(100_000);
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan/context", ids.lumiere),
+            &[("plan", &plan), ("status", "draft"), ("strengths", &long)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-summary")
+            .contains("This text is too long (at most 4000 characters)."),
+        "{}",
+        r.text(".error-summary")
+    );
+    assert_eq!(r.text("#strengths").len(), 100_000, "the input is kept");
+    let strengths: String = sqlx::query_scalar("SELECT strengths FROM account_plans WHERE id = $1")
+        .bind(plan.parse::<i64>().unwrap())
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(strengths, "");
+
+    // In English too for an action.
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("plan", &plan),
+                ("title", "Review"),
+                ("owner", &contact),
+                ("starts", "2026-06-10"),
+                ("due", "2026-06-01"),
+            ],
+        )
+        .await;
+    assert!(
+        r.text(".error-summary")
+            .contains("The due date must be on or after the start date.")
+    );
+
+    // The database says the same as the form: another account's contact cannot own it.
+    let err = sqlx::query(
+        "INSERT INTO plan_actions (account_id, plan_id, title, owner_contact_id, due) VALUES ($1, $2, 'x', $3, '2027-06-01')",
+    )
+    .bind(ids.lumiere)
+    .bind(plan.parse::<i64>().unwrap())
+    .bind(ids.nw_contact)
+    .execute(&app.db)
+    .await;
+    assert!(err.is_err());
+
+    // A good action: written, audited, with the forecast of its KPI stored.
+    let r = app
+        .post_form(
+            &path,
+            &[
+                ("plan", &plan),
+                ("title", "Revue des ruptures"),
+                ("owner", &contact),
+                ("due", "2027-02-01"),
+                ("kpi", &lum_kpi),
+                ("shared", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(actions(&app).await, before + 1);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"plan_action.created".to_owned())
+    );
+    let page = app.get(&format!("/accounts/{}/plan", ids.lumiere)).await;
+    assert_eq!(
+        page.texts("#action-table tbody th"),
+        vec!["Revue des ruptures"]
+    );
+    let csv = app
+        .get(&format!("/accounts/{}/plan/actions.csv", ids.lumiere))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("Revue des ruptures"));
+}
+
+#[tokio::test]
+async fn the_client_sees_exactly_the_shared_items_and_closes_only_their_own() {
+    let mut app = TestApp::with_demo().await;
+    let ids = ids(&app).await;
+    let plan = new_plan(&mut app, &ids).await.to_string();
+    let me = format!("u:{}", ids.client_user);
+    let contact = format!("c:{}", ids.lum_contact);
+    let add = |title: &'static str, owner: String, shared: bool| {
+        let mut f = vec![
+            ("plan", plan.clone()),
+            ("title", title.to_owned()),
+            ("owner", owner),
+            ("due", "2027-02-15".to_owned()),
+        ];
+        if shared {
+            f.push(("shared", "on".to_owned()));
+        }
+        f
+    };
+    let path = format!("/accounts/{}/plan/actions", ids.lumiere);
+    for f in [
+        add("Partagée, à moi", me.clone(), true),
+        add("Interne, à moi", me.clone(), false),
+        add("Partagée, au contact", contact.clone(), true),
+    ] {
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post_form(&path, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let opath = format!("/accounts/{}/plan/objectives", ids.lumiere);
+    for (title, shared) in [("Objectif partagé", true), ("Objectif interne", false)] {
+        let mut f = vec![
+            ("plan", plan.as_str()),
+            ("title", title),
+            ("side", "client"),
+            ("due", "2026-12-31"),
+        ];
+        if shared {
+            f.push(("shared", "on"));
+        }
+        let r = app.post_form(&opath, &f).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let id_of = |title: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM plan_actions WHERE title = $1")
+                .bind(title)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let shared_mine = id_of("Partagée, à moi").await;
+    let internal_mine = id_of("Interne, à moi").await;
+    let contact_one = id_of("Partagée, au contact").await;
+
+    let mut client = app.other_browser();
+    client.login(CLIENT_LUMIERE).await;
+    let page = client.get("/portal/plan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut titles = page.texts("#action-table tbody th");
+    titles.sort();
+    assert_eq!(titles, vec!["Partagée, au contact", "Partagée, à moi"]);
+    assert_eq!(
+        page.texts("#objective-table tbody th"),
+        vec!["Objectif partagé"]
+    );
+    assert!(!page.body.contains("Interne"));
+    // Only their own open action has a button.
+    assert_eq!(
+        page.count(&format!(
+            "form[action='/portal/plan/actions/{shared_mine}']"
+        )),
+        1
+    );
+    assert_eq!(page.count("#action-table form"), 1);
+
+    // Not the internal one, not the contact's, not staff pages.
+    for id in [internal_mine, contact_one, 0] {
+        let r = client
+            .post_form(&format!("/portal/plan/actions/{id}"), &[("status", "done")])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "action {id}");
+    }
+    let r = client
+        .post_form(
+            &format!("/accounts/{}/plan/actions/{internal_mine}", ids.lumiere),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = client
+        .post_form(
+            &format!("/portal/plan/actions/{shared_mine}"),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let statuses: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, status FROM plan_actions ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    for (id, s) in statuses {
+        let want = if id == shared_mine { "done" } else { "open" };
+        if [shared_mine, internal_mine, contact_one].contains(&id) {
+            assert_eq!(s, want, "action {id}");
+        }
+    }
+    let page = client.get("/portal/plan").await;
+    assert_eq!(page.count("#action-table form"), 0);
+}
+
+#[tokio::test]
+async fn closing_freezes_the_plan_and_the_next_one_carries_the_open_items() {
+    let mut app = TestApp::with_demo().await;
+    let ids = ids(&app).await;
+    let plan_id = new_plan(&mut app, &ids).await;
+    let plan = plan_id.to_string();
+    let contact = format!("c:{}", ids.lum_contact);
+    let kpi = ids.lum_kpi.to_string();
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan/objectives", ids.lumiere),
+            &[
+                ("plan", &plan),
+                ("title", "Disponibilité"),
+                ("side", "ours"),
+                ("due", "2026-12-31"),
+                ("kpi", &kpi),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for title in ["Ouverte", "Faite"] {
+        let r = app
+            .post_form(
+                &format!("/accounts/{}/plan/actions", ids.lumiere),
+                &[
+                    ("plan", &plan),
+                    ("title", title),
+                    ("owner", &contact),
+                    ("due", "2027-01-31"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let done: i64 = sqlx::query_scalar("SELECT id FROM plan_actions WHERE title = 'Faite'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan/actions/{done}", ids.lumiere),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let view = format!("/accounts/{}/plan?plan={plan}", ids.lumiere);
+    let before = app.get(&view).await;
+    let status_before = before.attr("#objective-table tbody tr", "data-status");
+    // Closing needs a confirmation.
+    let close = format!("/accounts/{}/plan/close", ids.lumiere);
+    let r = app.post_form(&close, &[("plan", &plan)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(&close, &[("plan", &plan), ("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // Later value changes do not alter the closed plan: the objective's KPI
+    // turns from whatever it was to something else.
+    sqlx::query("UPDATE kpi_values SET value = value * 0.1 WHERE account_kpi_id = $1")
+        .bind(ids.lum_kpi)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let after = app.get(&view).await;
+    assert_eq!(
+        after.attr("#plan-status", "data-status").as_deref(),
+        Some("closed")
+    );
+    assert_eq!(after.count("#frozen-note"), 1);
+    assert_eq!(
+        after.attr("#objective-table tbody tr", "data-status"),
+        status_before
+    );
+    assert_eq!(
+        after.text("#snapshot-score"),
+        before.text("#snapshot-score")
+    );
+    // Nothing changes in a closed plan.
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan/actions", ids.lumiere),
+            &[
+                ("plan", &plan),
+                ("title", "Trop tard"),
+                ("owner", &contact),
+                ("due", "2027-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The next period's plan starts with the open objective and action.
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan", ids.lumiere),
+            &[("year", "2027"), ("fiscal_start_month", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let next = app.get(&format!("/accounts/{}/plan", ids.lumiere)).await;
+    assert_eq!(
+        next.texts("#objective-table tbody th"),
+        vec!["Disponibilité"]
+    );
+    assert_eq!(next.texts("#action-table tbody th"), vec!["Ouverte"]);
+    let version: i32 = sqlx::query_scalar(
+        "SELECT version FROM account_plans WHERE account_id = $1 AND period_start = '2027-01-01'",
+    )
+    .bind(ids.lumiere)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(version, 2);
+    // Overlapping periods are refused.
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan", ids.lumiere),
+            &[("year", "2027"), ("fiscal_start_month", "4")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
