@@ -488,3 +488,165 @@ async fn closing_freezes_the_plan_and_the_next_one_carries_the_open_items() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// The first account of Alice whose scorecard raises "red KPI without action",
+/// and that KPI.
+async fn red_kpi_of_alice(app: &mut TestApp) -> (i64, i64) {
+    let accounts: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.id FROM accounts a JOIN users u ON u.id = a.owner_id \
+         WHERE u.email = $1 ORDER BY a.id",
+    )
+    .bind(ALICE)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    for id in accounts {
+        let page = app.get(&format!("/accounts/{id}")).await;
+        if let Some(kpi) = page.attr("#red-without-action li", "data-kpi") {
+            return (id, kpi.parse().unwrap());
+        }
+    }
+    panic!("no account of Alice has a red KPI without action");
+}
+
+#[tokio::test]
+async fn an_action_created_from_a_red_kpi_row_clears_the_alert() {
+    let mut app = TestApp::with_demo().await;
+    app.login(ALICE).await;
+    let (account, kpi) = red_kpi_of_alice(&mut app).await;
+    sqlx::query("DELETE FROM account_plans WHERE account_id = $1")
+        .bind(account)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/accounts/{account}/plan"),
+            &[("year", "2026"), ("fiscal_start_month", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let board = app.get(&format!("/accounts/{account}")).await;
+    let portfolio = app.get("/portfolio").await;
+    let alerts_before = portfolio.count(&format!(
+        "li[data-alert=red_without_action][data-alert-account='{account}']"
+    ));
+    assert_eq!(alerts_before, 1, "the portfolio raises the alert too");
+    // The red KPI's row links to a new action prefilled with it.
+    let link = board
+        .attr(&format!("#kpi-{kpi} a.create-action"), "href")
+        .expect("a create-action link on the red KPI row");
+    assert_eq!(link, format!("/accounts/{account}/plan?kpi={kpi}#new-action"));
+    let form = app.get(link.split('#').next().unwrap()).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let ticked = form.attr("#new-action input[name=kpi][checked]", "value");
+    assert_eq!(ticked, Some(kpi.to_string()));
+    let plan = form.attr("#new-action input[name=plan]", "value").unwrap();
+    let contact: i64 = sqlx::query_scalar("SELECT min(id) FROM contacts WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let owner = format!("c:{contact}");
+    let kpi_s = kpi.to_string();
+    let r = app
+        .post_form(
+            &format!("/accounts/{account}/plan/actions"),
+            &[
+                ("plan", &plan),
+                ("title", "Plan de reprise"),
+                ("owner", &owner),
+                ("due", "2027-02-01"),
+                ("kpi", &kpi_s),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let board = app.get(&format!("/accounts/{account}")).await;
+    assert_eq!(
+        board.count(&format!("#red-without-action li[data-kpi='{kpi}']")),
+        0,
+        "the alert is gone for that KPI"
+    );
+    assert_eq!(
+        board.attr(&format!("#green-table tr[data-kpi='{kpi}']"), "data-open-actions"),
+        Some("1".into())
+    );
+    assert_eq!(
+        board.text(&format!("#green-table tr[data-kpi='{kpi}'] a[data-action]")),
+        "Plan de reprise"
+    );
+    let kpi_page = app.get(&format!("/accounts/{account}/kpis/{kpi}")).await;
+    assert_eq!(kpi_page.text("#green-actions"), "Plan de reprise");
+    // The forecast of the KPI at creation is stored with the action.
+    let stored: Vec<f64> = sqlx::query_scalar(
+        "SELECT unnest(forecast) FROM action_kpis ak JOIN plan_actions x ON x.id = ak.action_id \
+         WHERE x.title = 'Plan de reprise'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(!stored.is_empty(), "a forecast is stored");
+    let portfolio = app.get("/portfolio").await;
+    let still_red: i64 = board.count("#red-without-action li") as i64;
+    assert_eq!(
+        portfolio.count(&format!(
+            "li[data-alert=red_without_action][data-alert-account='{account}']"
+        )) as i64,
+        still_red.min(1)
+    );
+}
+
+#[tokio::test]
+async fn path_to_green_dates_agree_with_a_series_computed_by_hand() {
+    use boussole::domain::Frequency;
+    use boussole::i18n::Locale;
+    use boussole::period::Period;
+    let mut app = TestApp::with_demo().await;
+    let account = common::build::account(&app.db, "green-test", ALICE).await;
+    // Rising by 10 a month to 70 against a target of 100 (green from 100 %):
+    // every smoothing pair fits a straight line exactly, the grid keeps
+    // α = β = 0.05, level 70, trend 10, so the forecast reads 80, 90, 100:
+    // green three months after the last value.
+    let rising = common::build::kpi(
+        &app.db,
+        account,
+        common::build::Kpi {
+            code: "rising",
+            ..Default::default()
+        },
+    )
+    .await;
+    // Falling by 10 a month to 40: never green at this pace.
+    let falling = common::build::kpi(
+        &app.db,
+        account,
+        common::build::Kpi {
+            code: "falling",
+            ..Default::default()
+        },
+    )
+    .await;
+    let last = Period::containing(Frequency::Monthly, chrono::Utc::now().date_naive()).offset(-1);
+    for (i, p) in last.last_n(4).iter().enumerate() {
+        common::build::value(&app.db, rising, p.start, 40.0 + 10.0 * i as f64).await;
+        common::build::value(&app.db, falling, p.start, 70.0 - 10.0 * i as f64).await;
+    }
+    app.login(ALICE).await;
+    let board = app.get(&format!("/accounts/{account}")).await;
+    let expected = last.offset(3).label(Locale::Fr);
+    let row = |kpi: i64| format!("#green-table tr[data-kpi='{kpi}']");
+    assert_eq!(board.attr(&row(rising), "data-rag").as_deref(), Some("red"));
+    assert_eq!(board.attr(&row(rising), "data-path").as_deref(), Some("at"));
+    assert_eq!(board.text(&format!("{} .green-when", row(rising))), expected);
+    assert!(board.text(&format!("{} td.num", row(rising))).contains("30"));
+    assert_eq!(
+        board.text(&format!("{} .green-when", row(falling))),
+        "Pas à ce rythme"
+    );
+    // The KPI page says the same, and its forecast table starts on that line.
+    let page = app.get(&format!("/accounts/{account}/kpis/{rising}")).await;
+    assert_eq!(page.text("#green-when"), expected);
+    // Both red KPIs raise the alert (no plan, no action).
+    assert_eq!(board.count("#red-without-action li"), 2);
+}

@@ -21,11 +21,18 @@ pub struct GreenRow {
     pub kpi_id: i64,
     pub name: String,
     pub rag: Rag,
+    /// "red" / "amber" and its name.
+    pub rag_code: &'static str,
+    pub rag_label: String,
     /// The gap in the KPI's unit, signed ("+5 %"), or empty without a value.
     pub gap: String,
     pub path: PathToGreen,
     /// The period the forecast turns green, in the reader's words.
     pub when: Option<String>,
+    /// What the reader is told: that period, "not at this pace" or "too few values".
+    pub when_text: String,
+    /// "at", "not_at_this_pace" or "no_forecast" (for tests and CSS).
+    pub path_code: &'static str,
     /// Open actions linked to the KPI: (id, title).
     pub actions: Vec<(i64, String)>,
 }
@@ -117,7 +124,17 @@ pub async fn for_account(
             .cloned()
             .collect();
         let (gap, path, when) = path_of(k, &vals, &overrides);
+        let when = when.map(|p| p.label(locale));
+        let (path_code, when_text) = match &path {
+            PathToGreen::At { .. } => ("at", when.clone().unwrap_or_default()),
+            PathToGreen::NotAtThisPace => ("not_at_this_pace", locale.t("green-not-at-this-pace")),
+            PathToGreen::NoForecast => ("no_forecast", locale.t("green-no-forecast")),
+        };
         out.push(GreenRow {
+            rag_code: rag.code(),
+            rag_label: locale.t(rag.label_key()),
+            when_text,
+            path_code,
             kpi_id: k.id,
             name: k.name(locale).to_owned(),
             rag,
@@ -128,7 +145,7 @@ pub async fn for_account(
                 })
                 .unwrap_or_default(),
             path,
-            when: when.map(|p| p.label(locale)),
+            when,
             actions: actions.remove(&k.id).unwrap_or_default(),
         });
     }

@@ -96,6 +96,8 @@ pub struct KpiPage {
     pub forecast: Vec<ForecastView>,
     pub forecast_note: String,
     pub entry_period: String,
+    /// Staff: the KPI's path to green when it is red or amber (plan::green).
+    pub green: Option<crate::plan::green::GreenRow>,
 }
 
 pub async fn page(
@@ -165,6 +167,10 @@ pub async fn show(
     )
     .await?;
     let mut page = build(ui, account, kpi, &vals, &history, &overrides, can_edit);
+    page.green = crate::plan::green::for_account(&state.db, id, page.ui.locale)
+        .await?
+        .into_iter()
+        .find(|g| g.kpi_id == kpi_id);
     page.evaluation = evaluation;
     page.targets = targets;
     render_status(status, &page)
@@ -345,6 +351,7 @@ pub fn build(
             ],
         ),
         entry_period: Period::containing(kpi.frequency, chrono::Utc::now().date_naive()).code(),
+        green: None,
         can_edit,
         chart,
         chart_rows,
