@@ -144,6 +144,9 @@ CREATE TABLE action_kpis (
     -- Forecast values of the periods after baseline_period (step 1, 2…), empty
     -- when the history was too short to forecast.
     forecast         float8[] NOT NULL DEFAULT '{}',
+    -- The forecast's typical error (root mean square of its one-step errors):
+    -- a difference smaller than this is no visible effect.
+    forecast_rmse    float8,
     created_at       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (action_id, kpi_id),
     FOREIGN KEY (action_id, account_id) REFERENCES plan_actions (id, account_id) ON DELETE CASCADE,

@@ -536,7 +536,10 @@ async fn an_action_created_from_a_red_kpi_row_clears_the_alert() {
     let link = board
         .attr(&format!("#kpi-{kpi} a.create-action"), "href")
         .expect("a create-action link on the red KPI row");
-    assert_eq!(link, format!("/accounts/{account}/plan?kpi={kpi}#new-action"));
+    assert_eq!(
+        link,
+        format!("/accounts/{account}/plan?kpi={kpi}#new-action")
+    );
     let form = app.get(link.split('#').next().unwrap()).await;
     assert_eq!(form.status, StatusCode::OK);
     let ticked = form.attr("#new-action input[name=kpi][checked]", "value");
@@ -569,7 +572,10 @@ async fn an_action_created_from_a_red_kpi_row_clears_the_alert() {
         "the alert is gone for that KPI"
     );
     assert_eq!(
-        board.attr(&format!("#green-table tr[data-kpi='{kpi}']"), "data-open-actions"),
+        board.attr(
+            &format!("#green-table tr[data-kpi='{kpi}']"),
+            "data-open-actions"
+        ),
         Some("1".into())
     );
     assert_eq!(
@@ -638,8 +644,15 @@ async fn path_to_green_dates_agree_with_a_series_computed_by_hand() {
     let row = |kpi: i64| format!("#green-table tr[data-kpi='{kpi}']");
     assert_eq!(board.attr(&row(rising), "data-rag").as_deref(), Some("red"));
     assert_eq!(board.attr(&row(rising), "data-path").as_deref(), Some("at"));
-    assert_eq!(board.text(&format!("{} .green-when", row(rising))), expected);
-    assert!(board.text(&format!("{} td.num", row(rising))).contains("30"));
+    assert_eq!(
+        board.text(&format!("{} .green-when", row(rising))),
+        expected
+    );
+    assert!(
+        board
+            .text(&format!("{} td.num", row(rising)))
+            .contains("30")
+    );
     assert_eq!(
         board.text(&format!("{} .green-when", row(falling))),
         "Pas à ce rythme"
@@ -649,4 +662,118 @@ async fn path_to_green_dates_agree_with_a_series_computed_by_hand() {
     assert_eq!(page.text("#green-when"), expected);
     // Both red KPIs raise the alert (no plan, no action).
     assert_eq!(board.count("#red-without-action li"), 2);
+}
+
+#[tokio::test]
+async fn did_it_work_sets_the_values_after_an_action_against_its_stored_forecast() {
+    use boussole::domain::Frequency;
+    use boussole::period::Period;
+    let mut app = TestApp::with_demo().await;
+    let account = common::build::account(&app.db, "effect-test", ALICE).await;
+    let kpi = |code: &'static str| {
+        let db = app.db.clone();
+        async move {
+            common::build::kpi(
+                &db,
+                account,
+                common::build::Kpi {
+                    code,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    };
+    let (moved, dud, early) = (kpi("moved").await, kpi("dud").await, kpi("early").await);
+    let now = Period::containing(Frequency::Monthly, chrono::Utc::now().date_naive());
+    // Four months rising by 10 to 70: the forecast stored at creation is 80, 90…
+    for (i, p) in now.offset(-3).last_n(4).iter().enumerate() {
+        for k in [moved, dud, early] {
+            common::build::value(&app.db, k, p.start, 40.0 + 10.0 * i as f64).await;
+        }
+    }
+    app.login(ALICE).await;
+    let r = app
+        .post_form(
+            &format!("/accounts/{account}/plan"),
+            &[("year", "2026"), ("fiscal_start_month", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let plan: i64 = sqlx::query_scalar("SELECT id FROM account_plans WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let me: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(ALICE)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (plan, owner) = (plan.to_string(), format!("u:{me}"));
+    for (title, k) in [("Remise", moved), ("Affiche", dud), ("Salon", early)] {
+        let k = k.to_string();
+        let r = app
+            .post_form(
+                &format!("/accounts/{account}/plan/actions"),
+                &[
+                    ("plan", &plan),
+                    ("title", title),
+                    ("owner", &owner),
+                    ("due", "2027-02-01"),
+                    ("kpi", &k),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    // Then two more months: the discount lifts its KPI well above the forecast
+    // (95 and 110 against 80 and 90), the poster's follows the forecast exactly.
+    for (k, a, b) in [(moved, 95.0, 110.0), (dud, 80.0, 90.0)] {
+        common::build::value(&app.db, k, now.offset(-2).start, a).await;
+        common::build::value(&app.db, k, now.offset(-1).start, b).await;
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM plan_actions WHERE account_id = $1")
+        .bind(account)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for id in ids {
+        let r = app
+            .post_form(
+                &format!("/accounts/{account}/plan/actions/{id}"),
+                &[("status", "done")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    app.accept_language = Some("en".into());
+    let page = app.get(&format!("/accounts/{account}/plan")).await;
+    let row = |k: i64| format!("#effect-table tr[data-kpi='{k}']");
+    assert_eq!(
+        page.attr(&row(moved), "data-verdict").as_deref(),
+        Some("moved")
+    );
+    assert_eq!(
+        page.text(&format!("{} .effect-verdict", row(moved))),
+        "Moved"
+    );
+    assert_eq!(page.text(&format!("{} .effect-before", row(moved))), "70%");
+    assert_eq!(
+        page.text(&format!("{} .effect-after", row(moved))),
+        "102.5%"
+    );
+    assert_eq!(
+        page.text(&format!("{} .effect-expected", row(moved))),
+        "85%"
+    );
+    assert_eq!(
+        page.text(&format!("{} .effect-verdict", row(dud))),
+        "No visible effect"
+    );
+    assert_eq!(page.text(&format!("{} .effect-after", row(dud))), "85%");
+    assert_eq!(
+        page.text(&format!("{} .effect-verdict", row(early))),
+        "Too early to tell"
+    );
 }

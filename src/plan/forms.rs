@@ -210,8 +210,10 @@ async fn carry_forward(
     let (aold, anew): (Vec<i64>, Vec<i64>) = actions.iter().copied().unzip();
     // The forecast stored when the action started stays the one to judge it by.
     sqlx::query(
-        "INSERT INTO action_kpis (action_id, account_id, kpi_id, baseline_period, baseline_value, forecast) \
-         SELECT m.new, ak.account_id, ak.kpi_id, ak.baseline_period, ak.baseline_value, ak.forecast \
+        "INSERT INTO action_kpis (action_id, account_id, kpi_id, baseline_period, baseline_value, forecast, \
+             forecast_rmse) \
+         SELECT m.new, ak.account_id, ak.kpi_id, ak.baseline_period, ak.baseline_value, ak.forecast, \
+                ak.forecast_rmse \
          FROM action_kpis ak JOIN unnest($1::bigint[], $2::bigint[]) AS m(old, new) ON m.old = ak.action_id",
     )
     .bind(&aold)
@@ -422,17 +424,58 @@ async fn forecast_at_creation(
     tx: &mut sqlx::PgConnection,
     account_id: i64,
     kpi_id: i64,
-) -> sqlx::Result<(Option<chrono::NaiveDate>, Option<f64>, Vec<f64>)> {
+) -> sqlx::Result<Baseline> {
     let Some(kpi) = kpis::find(&mut *tx, account_id, kpi_id).await? else {
-        return Ok((None, None, Vec::new()));
+        return Ok(Baseline::default());
     };
     let vals = crate::values::for_kpi(&mut *tx, kpi_id).await?;
     let (_, observed) = crate::scorecard::kpi_page::observed_series(&kpi, &vals);
     let last = vals.last();
-    let fc = forecast::holt(&observed, model::ACTION_FORECAST_STEPS)
-        .map(|f| f.points.iter().map(|p| p.value).collect())
-        .unwrap_or_default();
-    Ok((last.map(|v| v.period), last.map(|v| v.value), fc))
+    let fc = forecast::holt(&observed, model::ACTION_FORECAST_STEPS);
+    Ok(Baseline {
+        period: last.map(|v| v.period),
+        value: last.map(|v| v.value),
+        forecast: fc
+            .as_ref()
+            .map(|f| f.points.iter().map(|p| p.value).collect())
+            .unwrap_or_default(),
+        rmse: fc.map(|f| f.rmse),
+    })
+}
+
+/// What an action's KPI stood at when the action was created.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    pub period: Option<chrono::NaiveDate>,
+    pub value: Option<f64>,
+    pub forecast: Vec<f64>,
+    pub rmse: Option<f64>,
+}
+
+/// Stores an action's KPIs with their baseline and forecast (the demo uses it too).
+pub async fn link_action_kpis(
+    tx: &mut sqlx::PgConnection,
+    account_id: i64,
+    action_id: i64,
+    kpis: &[i64],
+) -> sqlx::Result<()> {
+    for &kpi_id in kpis {
+        let b = forecast_at_creation(&mut *tx, account_id, kpi_id).await?;
+        sqlx::query(
+            "INSERT INTO action_kpis (action_id, account_id, kpi_id, baseline_period, baseline_value, \
+             forecast, forecast_rmse) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(action_id)
+        .bind(account_id)
+        .bind(kpi_id)
+        .bind(b.period)
+        .bind(b.value)
+        .bind(&b.forecast)
+        .bind(b.rmse)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// `POST /accounts/{id}/plan/actions`: a new action of the mutual action plan.
@@ -490,21 +533,7 @@ pub async fn add_action(
     .bind(user.id)
     .fetch_one(&mut *tx)
     .await?;
-    for &kpi_id in &input.kpis {
-        let (period, value, fc) = forecast_at_creation(&mut tx, id, kpi_id).await?;
-        sqlx::query(
-            "INSERT INTO action_kpis (action_id, account_id, kpi_id, baseline_period, baseline_value, forecast) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(aid)
-        .bind(id)
-        .bind(kpi_id)
-        .bind(period)
-        .bind(value)
-        .bind(&fc)
-        .execute(&mut *tx)
-        .await?;
-    }
+    link_action_kpis(&mut tx, id, aid, &input.kpis).await?;
     audit::record(
         &mut *tx,
         &ctx.actor(),

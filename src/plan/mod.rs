@@ -5,13 +5,14 @@
 //! nothing of another account can be attached to it.
 //!
 //! - `model.rs`: pure rules (periods, percent complete, overdue, path to green,
-//!   "did it work?");
+//!   "did it work?"); `effect.rs`: "did it work?" of the done actions;
 //! - `page.rs`: the plan page and its CSVs; `forms.rs`: the writes;
 //!   `check.rs`: parsing and validating the forms;
 //! - `green.rs`: the path to green of the scorecard's red and amber KPIs;
 //! - `portal.rs`: what the client users see and do.
 
 pub mod check;
+pub mod effect;
 pub mod forms;
 pub mod green;
 pub mod model;
@@ -124,6 +125,9 @@ pub struct Frozen {
     pub objectives: Vec<Objective>,
     pub actions: Vec<Action>,
     pub risks: Vec<Risk>,
+    /// "Did it work?" of the done actions (staff only).
+    #[serde(default)]
+    pub effects: Vec<effect::EffectRow>,
 }
 
 /// The account's plans, newest period first.
@@ -308,6 +312,10 @@ pub async fn contents(db: &sqlx::PgPool, plan: &Plan, scope: Scope) -> sqlx::Res
         objectives: objectives(db, plan, scope).await?,
         actions: actions(db, plan, scope).await?,
         risks: risks(db, plan, scope).await?,
+        effects: match scope {
+            Scope::Everything => effect::for_plan(db, plan.id).await?,
+            Scope::SharedOnly => Vec::new(),
+        },
     })
 }
 

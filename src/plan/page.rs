@@ -115,6 +115,19 @@ impl PlanPage {
             .unwrap_or_else(|| "—".into())
     }
 
+    pub fn effect_name(&self, e: &super::effect::EffectRow) -> String {
+        e.name(self.ui.locale).to_owned()
+    }
+
+    pub fn effect_value(&self, e: &super::effect::EffectRow, which: &str) -> String {
+        let v = match which {
+            "before" => e.before,
+            "actual" => e.actual,
+            _ => e.expected,
+        };
+        e.show(v, self.ui.locale)
+    }
+
     pub fn objective_pct(&self, id: &i64) -> String {
         self.pct(&self.objective_percent(id))
     }
