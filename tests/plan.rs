@@ -777,3 +777,58 @@ async fn did_it_work_sets_the_values_after_an_action_against_its_stored_forecast
         "Too early to tell"
     );
 }
+
+#[tokio::test]
+async fn every_demo_key_account_has_a_plan_with_an_effect_and_a_dud() {
+    let mut app = TestApp::with_demo().await;
+    let without: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM accounts a WHERE a.tier = 'key_account' \
+         AND NOT EXISTS (SELECT 1 FROM account_plans p WHERE p.account_id = a.id)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(without, 0, "every key account has a plan");
+    app.login(ALICE).await;
+    let ids = ids(&app).await;
+    let page = app.get(&format!("/accounts/{}/plan", ids.lumiere)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Both sides, both kinds of owners, something overdue.
+    assert!(page.count("#objective-table tr[data-side=client]") >= 1);
+    assert!(page.count("#objective-table tr[data-side=ours]") >= 1);
+    assert!(page.count("#action-table tr[data-overdue=true]") >= 1);
+    assert!(
+        page.count("#action-table tr[data-status=done]") >= 2,
+        "{:?} {}",
+        page.texts("#action-table tbody th"),
+        page.text("#did-it-work")
+    );
+    // "Did it work?": the planted effect with its numbers, and the dud.
+    let moved = "#effect-table tr[data-verdict=moved]";
+    assert_eq!(page.count(moved), 1, "{}", page.text("#did-it-work"));
+    assert_eq!(
+        page.text(&format!("{moved} .effect-verdict")),
+        "A fait bouger"
+    );
+    for cell in ["effect-before", "effect-after", "effect-expected"] {
+        assert_ne!(page.text(&format!("{moved} .{cell}")), "—", "{cell}");
+    }
+    assert_eq!(
+        page.text("#effect-table tr[data-verdict=no_visible_effect] .effect-verdict"),
+        "Pas d'effet visible"
+    );
+    // The client of Lumière sees the shared part, and their own action to close.
+    let mut client = app.other_browser();
+    client.login(CLIENT_LUMIERE).await;
+    let portal = client.get("/portal/plan").await;
+    assert_eq!(portal.status, StatusCode::OK);
+    assert!(portal.count("#action-table form") >= 1);
+    assert!(
+        !portal.body.contains("Revue des stocks de sécurité"),
+        "internal action hidden"
+    );
+    assert!(
+        !portal.body.contains("Départ du directeur des achats"),
+        "internal risk hidden"
+    );
+}

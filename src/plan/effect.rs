@@ -65,6 +65,31 @@ struct Link {
     forecast_rmse: Option<f64>,
 }
 
+/// The verdict of one KPI: step k of the stored forecast is the k-th period after
+/// the baseline, set against the value of that period where there is one.
+pub fn judge(
+    frequency: Frequency,
+    direction: Direction,
+    baseline_period: Option<NaiveDate>,
+    forecast: &[f64],
+    rmse: Option<f64>,
+    values: &[(NaiveDate, f64)],
+) -> model::Effect {
+    let (mut after, mut expected) = (Vec::new(), Vec::new());
+    if let Some(base) = baseline_period.and_then(|p| Period::from_start(frequency, p)) {
+        for (k, f) in forecast.iter().enumerate() {
+            let period = base.offset(k as i32 + 1).start;
+            if let Some((_, v)) = values.iter().find(|(p, _)| *p == period) {
+                after.push(*v);
+                expected.push(*f);
+            }
+        }
+    }
+    let mean = expected.iter().sum::<f64>() / expected.len().max(1) as f64;
+    let tolerance = rmse.unwrap_or(0.0).max(mean.abs() * MIN_TOLERANCE);
+    model::effect(&after, &expected, tolerance, direction)
+}
+
 /// The effects of the plan's done actions (staff: every KPI; clients get none).
 pub async fn for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<EffectRow>> {
     let links: Vec<Link> = sqlx::query_as(
@@ -87,29 +112,19 @@ pub async fn for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<EffectRow>>
     Ok(links
         .into_iter()
         .map(|l| {
-            // Step k of the forecast is the k-th period after the baseline.
-            let (mut after, mut expected) = (Vec::new(), Vec::new());
-            if let Some(base) = l
-                .baseline_period
-                .and_then(|p| Period::from_start(l.frequency, p))
-            {
-                for (k, f) in l.forecast.iter().enumerate() {
-                    let period = base.offset(k as i32 + 1).start;
-                    if let Some(v) = values
-                        .iter()
-                        .find(|(id, p, _)| *id == l.kpi_id && *p == period)
-                    {
-                        after.push(v.2);
-                        expected.push(*f);
-                    }
-                }
-            }
-            let mean = expected.iter().sum::<f64>() / expected.len().max(1) as f64;
-            let tolerance = l
-                .forecast_rmse
-                .unwrap_or(0.0)
-                .max(mean.abs() * MIN_TOLERANCE);
-            let e = model::effect(&after, &expected, tolerance, l.direction);
+            let kpi_values: Vec<(NaiveDate, f64)> = values
+                .iter()
+                .filter(|(id, _, _)| *id == l.kpi_id)
+                .map(|(_, p, v)| (*p, *v))
+                .collect();
+            let e = judge(
+                l.frequency,
+                l.direction,
+                l.baseline_period,
+                &l.forecast,
+                l.forecast_rmse,
+                &kpi_values,
+            );
             EffectRow {
                 action_id: l.action_id,
                 action_title: l.title,

@@ -38,7 +38,10 @@ pub struct GreenRow {
 }
 
 /// The stored status of every KPI of the account (staff audience).
-pub async fn stored_statuses(db: &PgPool, account_id: i64) -> sqlx::Result<HashMap<i64, Rag>> {
+pub async fn stored_statuses(
+    db: impl sqlx::PgExecutor<'_>,
+    account_id: i64,
+) -> sqlx::Result<HashMap<i64, Rag>> {
     let rows: Vec<(i64, sqlx::types::Json<Rag>)> = sqlx::query_as(
         "SELECT k.id, to_jsonb(k.rag) FROM scorecard_state s \
          CROSS JOIN LATERAL jsonb_to_recordset(s.now -> 'kpis') AS k(id bigint, rag text) \
