@@ -165,7 +165,15 @@ pub fn current(plans: &[Plan]) -> Option<&Plan> {
 
 /// Where the account stands now, from the stored scorecard state.
 pub async fn snapshot_now(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Result<Snapshot> {
-    let row: Option<(NaiveDate, Option<f64>, Option<f64>, i32, i32)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        as_of: NaiveDate,
+        overall: Option<f64>,
+        revenue: Option<f64>,
+        kpis: i32,
+        fresh: i32,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT as_of, overall, revenue, kpis, fresh FROM scorecard_state \
          WHERE account_id = $1 AND audience = 'internal'",
     )
@@ -173,12 +181,12 @@ pub async fn snapshot_now(db: impl PgExecutor<'_>, account_id: i64) -> sqlx::Res
     .fetch_optional(db)
     .await?;
     Ok(row
-        .map(|(taken_on, overall, revenue, kpis, fresh)| Snapshot {
-            taken_on: Some(taken_on),
-            overall,
-            revenue,
-            kpis,
-            fresh,
+        .map(|r| Snapshot {
+            taken_on: Some(r.as_of),
+            overall: r.overall,
+            revenue: r.revenue,
+            kpis: r.kpis,
+            fresh: r.fresh,
         })
         .unwrap_or_default())
 }
