@@ -327,8 +327,27 @@ async fn the_client_sees_exactly_the_shared_items_and_closes_only_their_own() {
     );
     assert_eq!(page.count("#action-table form"), 1);
 
-    // Not the internal one, not the contact's, not staff pages.
-    for id in [internal_mine, contact_one, 0] {
+    // A shared action of another account (Northwind), by id.
+    let northwind_plan: i64 = sqlx::query_scalar(
+        "INSERT INTO account_plans (account_id, period_start, period_end) \
+         VALUES ($1, '2030-01-01', '2030-12-31') RETURNING id",
+    )
+    .bind(ids.northwind)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let elsewhere: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_actions (account_id, plan_id, title, owner_user_id, starts, due, shared) \
+         VALUES ($1, $2, 'Ailleurs', (SELECT owner_id FROM accounts WHERE id = $1), '2030-01-01', '2030-06-01', true) \
+         RETURNING id",
+    )
+    .bind(ids.northwind)
+    .bind(northwind_plan)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    // Not the internal one, not the contact's, not another account's.
+    for id in [internal_mine, contact_one, elsewhere, 0] {
         let r = client
             .post_form(&format!("/portal/plan/actions/{id}"), &[("status", "done")])
             .await;
