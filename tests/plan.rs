@@ -851,3 +851,104 @@ async fn every_demo_key_account_has_a_plan_with_an_effect_and_a_dud() {
         "internal risk hidden"
     );
 }
+
+#[tokio::test]
+async fn an_action_is_edited_with_its_stored_forecast_kept() {
+    let mut app = TestApp::with_demo().await;
+    let ids = ids(&app).await;
+    let plan = new_plan(&mut app, &ids).await.to_string();
+    let contact = format!("c:{}", ids.lum_contact);
+    let kpi = ids.lum_kpi.to_string();
+    let r = app
+        .post_form(
+            &format!("/accounts/{}/plan/actions", ids.lumiere),
+            &[
+                ("plan", &plan),
+                ("title", "Avant"),
+                ("owner", &contact),
+                ("due", "2027-02-01"),
+                ("kpi", &kpi),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (action, starts): (i64, chrono::NaiveDate) =
+        sqlx::query_as("SELECT id, starts FROM plan_actions WHERE title = 'Avant'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let db = app.db.clone();
+    let forecast = || {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, Vec<f64>>(
+                "SELECT forecast FROM action_kpis WHERE action_id = $1",
+            )
+            .bind(action)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let stored = forecast().await;
+    let page = app
+        .get(&format!("/accounts/{}/plan?edit={action}", ids.lumiere))
+        .await;
+    let target = format!("/accounts/{}/plan/actions/{action}", ids.lumiere);
+    assert_eq!(
+        page.attr("#new-action form", "action"),
+        Some(target.clone())
+    );
+    assert_eq!(
+        page.attr("#new-action input[name=title]", "value")
+            .as_deref(),
+        Some("Avant")
+    );
+    let action_s = action.to_string();
+    let starts_s = starts.to_string();
+    // Dates in the wrong order: refused, still editing, nothing changed.
+    let r = app
+        .post_form(
+            &target,
+            &[
+                ("action", &action_s),
+                ("title", "Après"),
+                ("owner", &contact),
+                ("starts", &starts_s),
+                ("due", "2020-01-01"),
+                ("kpi", &kpi),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.attr("#new-action form", "action"), Some(target.clone()));
+    assert_eq!(
+        r.attr("#new-action input[name=title]", "value").as_deref(),
+        Some("Après")
+    );
+    let r = app
+        .post_form(
+            &target,
+            &[
+                ("action", &action_s),
+                ("title", "Après"),
+                ("owner", &contact),
+                ("starts", &starts_s),
+                ("due", "2027-03-01"),
+                ("kpi", &kpi),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let title: String = sqlx::query_scalar("SELECT title FROM plan_actions WHERE id = $1")
+        .bind(action)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(title, "Après");
+    assert_eq!(
+        forecast().await,
+        stored,
+        "the forecast made at creation is kept"
+    );
+}

@@ -145,3 +145,4 @@ plan-effect-verdict = Verdict
 plan-verdict-moved = Moved
 plan-verdict-no_visible_effect = No visible effect
 plan-verdict-too_early = Too early to tell
+plan-action-edit = Edit the action

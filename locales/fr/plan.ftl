@@ -145,3 +145,4 @@ plan-effect-verdict = Verdict
 plan-verdict-moved = A fait bouger
 plan-verdict-no_visible_effect = Pas d'effet visible
 plan-verdict-too_early = Trop tôt pour le dire
+plan-action-edit = Modifier l'action

@@ -596,20 +596,114 @@ pub async fn set_action_status(
     Ok(true)
 }
 
-/// `POST /accounts/{id}/plan/actions/{action_id}`: a new status.
+/// `POST /accounts/{id}/plan/actions/{action_id}`: a new status, or (when the
+/// form carries a title) the action edited in full. A linked KPI kept keeps the
+/// forecast stored when it was first linked; a newly linked one gets today's.
 pub async fn update_action(
     State(state): State<AppState>,
     AccountsUser(user): AccountsUser,
     ctx: RequestCtx,
+    ui: Ui,
     Path((id, action_id)): Path<(i64, i64)>,
     Form(posted): Posted,
 ) -> AppResult<Response> {
-    editable(&state, &user, id).await?;
-    let status = check::action_status(&Fields(posted))
-        .map_err(|_| AppError::Unprocessable("kpi-choose-from-list"))?;
-    if !set_action_status(&state, &ctx, id, action_id, &status, None).await? {
-        return Err(AppError::NotFound);
+    let account = editable(&state, &user, id).await?;
+    let f = Fields(posted);
+    if f.0.iter().all(|(k, _)| k != "title") {
+        let status = check::action_status(&f)
+            .map_err(|_| AppError::Unprocessable("kpi-choose-from-list"))?;
+        if !set_action_status(&state, &ctx, id, action_id, &status, None).await? {
+            return Err(AppError::NotFound);
+        }
+        flash::push(&ctx.session, flash::Kind::Success, "plan-action-saved").await?;
+        return Ok(back(id, "#actions"));
     }
+    let plan: Option<i64> = sqlx::query_scalar(
+        "SELECT x.plan_id FROM plan_actions x JOIN account_plans p ON p.id = x.plan_id \
+         WHERE x.id = $1 AND x.account_id = $2 AND p.status <> 'closed'",
+    )
+    .bind(action_id)
+    .bind(id)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(plan) = plan else {
+        return Err(AppError::NotFound);
+    };
+    let objective_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM account_objectives WHERE account_id = $1 AND plan_id = $2",
+    )
+    .bind(id)
+    .bind(plan)
+    .fetch_all(&state.db)
+    .await?;
+    let owners: Vec<String> = super::owner_options(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|o| o.value)
+        .collect();
+    // An edit keeps the start date it had when none is typed.
+    let today = Utc::now().date_naive();
+    let input = match check::action(
+        &f,
+        &owners,
+        &objective_ids,
+        &kpi_ids(&state, id).await?,
+        today,
+    ) {
+        Ok(i) => i,
+        Err(e) => return refuse(&state, ui, account, Some(plan), "action", f, e).await,
+    };
+    let mut tx = state.db.begin().await?;
+    let before: serde_json::Value = sqlx::query_scalar(
+        "SELECT to_jsonb(x) - 'created_at' - 'updated_at' FROM plan_actions x WHERE id = $1 FOR UPDATE",
+    )
+    .bind(action_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE plan_actions SET title = $3, notes = $4, objective_id = $5, owner_user_id = $6, \
+         owner_contact_id = $7, starts = $8, due = $9, shared = $10 WHERE id = $1 AND account_id = $2",
+    )
+    .bind(action_id)
+    .bind(id)
+    .bind(&input.title)
+    .bind(&input.notes)
+    .bind(input.objective_id)
+    .bind(input.owner.user())
+    .bind(input.owner.contact())
+    .bind(input.starts)
+    .bind(input.due)
+    .bind(input.shared)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM action_kpis WHERE action_id = $1 AND NOT (kpi_id = ANY($2))")
+        .bind(action_id)
+        .bind(&input.kpis)
+        .execute(&mut *tx)
+        .await?;
+    let linked: Vec<i64> =
+        sqlx::query_scalar("SELECT kpi_id FROM action_kpis WHERE action_id = $1")
+            .bind(action_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let new: Vec<i64> = input
+        .kpis
+        .iter()
+        .copied()
+        .filter(|k| !linked.contains(k))
+        .collect();
+    link_action_kpis(&mut tx, id, action_id, &new).await?;
+    audit::record(
+        &mut *tx,
+        &ctx.actor(),
+        audit::Entry::new("plan_action.updated")
+            .on("plan_action", action_id)
+            .account(Some(id))
+            .before(before)
+            .after(&input),
+    )
+    .await?;
+    crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "plan-action-saved").await?;
     Ok(back(id, "#actions"))
 }

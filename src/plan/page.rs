@@ -29,6 +29,9 @@ pub struct PlanQuery {
     /// A KPI to prefill the new action with (from a red KPI row).
     #[serde(default)]
     pub kpi: Option<i64>,
+    /// An action to edit in the action form.
+    #[serde(default)]
+    pub edit: Option<i64>,
 }
 
 #[derive(Template)]
@@ -51,6 +54,8 @@ pub struct PlanPage {
     pub posted: Option<(&'static str, Fields)>,
     pub errors: Vec<(&'static str, String)>,
     pub prefill_kpi: Option<i64>,
+    /// The action the action form edits (None: it adds one).
+    pub editing: Option<super::Action>,
     pub default_year: i32,
     pub fiscal_start_month: i32,
 }
@@ -78,9 +83,46 @@ impl PlanPage {
 
     /// A KPI box of the action form: ticked if typed, or prefilled from a red KPI row.
     pub fn action_kpi(&self, id: &i64) -> bool {
-        match &self.posted {
-            Some(("action", _)) => self.ticked("action", "kpi", &id.to_string()),
+        match (&self.posted, &self.editing) {
+            (Some(("action", _)), _) => self.ticked("action", "kpi", &id.to_string()),
+            (_, Some(a)) => a.kpis.iter().any(|k| k.id == *id),
             _ => self.prefill_kpi == Some(*id),
+        }
+    }
+
+    /// A field of the action form: what was typed, else the edited action's value.
+    pub fn aval(&self, name: &str) -> String {
+        match (&self.posted, &self.editing) {
+            (Some(("action", f)), _) => f.get(name),
+            (_, Some(a)) => match name {
+                "title" => a.title.clone(),
+                "notes" => a.notes.clone(),
+                "owner" => match (a.owner_user_id, a.owner_contact_id) {
+                    (Some(u), _) => format!("u:{u}"),
+                    (_, Some(c)) => format!("c:{c}"),
+                    _ => String::new(),
+                },
+                "objective" => a.objective_id.map(|o| o.to_string()).unwrap_or_default(),
+                "starts" => a.starts.to_string(),
+                "due" => a.due.to_string(),
+                "shared" => {
+                    if a.shared {
+                        "on".into()
+                    } else {
+                        String::new()
+                    }
+                }
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// Where the action form posts: a new action, or the edited one.
+    pub fn action_target(&self) -> String {
+        match &self.editing {
+            Some(a) => format!("/accounts/{}/plan/actions/{}", self.account.id, a.id),
+            None => format!("/accounts/{}/plan/actions", self.account.id),
         }
     }
 
@@ -231,6 +273,7 @@ pub async fn build(
         posted: None,
         errors: Vec::new(),
         prefill_kpi: None,
+        editing: None,
         default_year,
         fiscal_start_month: i32::from(fiscal_start_month),
         can_edit,
@@ -253,6 +296,11 @@ pub async fn show(
     let can_edit = accounts::can_edit(&user, &account);
     let mut page = build(&state, ui, account, can_edit, q.plan).await?;
     page.prefill_kpi = q.kpi.filter(|k| page.kpis.iter().any(|x| x.id == *k));
+    if page.is_open() && page.can_edit {
+        page.editing = q
+            .edit
+            .and_then(|id| page.contents.actions.iter().find(|a| a.id == id).cloned());
+    }
     render(&page)
 }
 
@@ -283,6 +331,11 @@ pub async fn refused(
             (f, m)
         })
         .collect();
+    // A refused edit keeps editing the same action.
+    if form == "action" {
+        let id = fields.get("action").parse::<i64>().ok();
+        page.editing = id.and_then(|id| page.contents.actions.iter().find(|a| a.id == id).cloned());
+    }
     page.posted = Some((form, fields));
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
