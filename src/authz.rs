@@ -128,6 +128,7 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Client => &[
             ("/portal", "nav-portal"),
             ("/portal/voc", "nav-portal-voc"),
+            ("/portal/plan", "nav-portal-plan"),
             ("/notifications", "nav-notifications"),
         ],
     }
@@ -149,6 +150,18 @@ pub fn may_see_import_run(role: Role, user_id: i64, started_by: i64) -> bool {
 /// Every client-facing query uses this one predicate, so the rule cannot drift
 /// between the portal, its exports and the feed.
 pub const CLIENT_SEES_SQL: &str = "k.visibility <> 'internal' AND a.stage >= 2";
+
+/// A client user reads the shared part of the account plan from the basic stage
+/// (2), like the shared scorecard.
+pub fn client_reads_plan(stage: i16) -> bool {
+    stage >= 2
+}
+
+/// From the cooperative stage (3) a client user closes the shared actions they
+/// own; never an internal action, never another's.
+pub fn client_closes_own_actions(stage: i16) -> bool {
+    stage >= 3
+}
 
 #[cfg(test)]
 mod tests {
@@ -182,6 +195,12 @@ mod tests {
             assert!(may_see_import_run(role, 7, 7), "{role:?}");
             assert_eq!(may_see_import_run(role, 8, 7), role == Role::Admin);
         }
+    }
+
+    #[test]
+    fn clients_read_the_plan_from_stage_2_and_close_actions_from_stage_3() {
+        assert!(!client_reads_plan(1) && client_reads_plan(2));
+        assert!(!client_closes_own_actions(2) && client_closes_own_actions(3));
     }
 
     #[test]

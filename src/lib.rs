@@ -33,6 +33,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod opportunities;
 pub mod period;
+pub mod plan;
 pub mod portal;
 pub mod portfolio;
 pub mod routes;

@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
     accounts, admin, auth, capabilities, drivers, evaluation, health, inbox, kpis, metrics,
-    notifications, opportunities, portal, portfolio, scorecard, selection, sharing, timezone,
+    notifications, opportunities, plan, portal, portfolio, scorecard, selection, sharing, timezone,
     users, value, values, voc,
 };
 
@@ -255,6 +255,43 @@ pub fn app(state: AppState) -> Router {
             post(opportunities::close),
         )
         .route("/accounts/{id}/reviews", post(opportunities::add_review))
+        // The account business plan
+        .route(
+            "/accounts/{id}/plan",
+            get(plan::page::show).post(plan::forms::create),
+        )
+        .route(
+            "/accounts/{id}/plan/actions.csv",
+            get(plan::page::actions_csv),
+        )
+        .route(
+            "/accounts/{id}/plan/objectives.csv",
+            get(plan::page::objectives_csv),
+        )
+        .route(
+            "/accounts/{id}/plan/context",
+            post(plan::forms::save_context),
+        )
+        .route("/accounts/{id}/plan/close", post(plan::forms::close))
+        .route(
+            "/accounts/{id}/plan/objectives",
+            post(plan::forms::add_objective),
+        )
+        .route(
+            "/accounts/{id}/plan/objectives/{objective_id}",
+            post(plan::forms::update_objective),
+        )
+        .route("/accounts/{id}/plan/actions", post(plan::forms::add_action))
+        .route(
+            "/accounts/{id}/plan/actions/{action_id}",
+            post(plan::forms::update_action),
+        )
+        .route("/accounts/{id}/plan/risks", post(plan::forms::add_risk))
+        .route("/portal/plan", get(plan::portal::page))
+        .route(
+            "/portal/plan/actions/{action_id}",
+            post(plan::portal::close_action),
+        )
         // Voice of the customer
         .route("/voc", get(voc::overview::show).route_layer(heavy.clone()))
         .route(

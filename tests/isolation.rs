@@ -199,6 +199,9 @@ enum Rule {
     Visible,
     /// `Visible`, then the KPI must belong to that account (404 otherwise).
     VisibleKpi,
+    /// `Visible`, then the account must have a plan (404 otherwise: the CSV of
+    /// a plan that does not exist).
+    VisiblePlan,
     /// Accounts area, visible (404), then editable (403).
     Editable,
     /// `Editable`, then the KPI must belong to that account (404).
@@ -394,6 +397,36 @@ const TABLE: &[(&str, &str, Rule)] = &[
         Rule::Editable,
     ),
     ("POST", "/accounts/{id}/reviews", Rule::Editable),
+    // The account business plan
+    ("GET", "/accounts/{id}/plan", Rule::Visible),
+    ("POST", "/accounts/{id}/plan", Rule::Editable),
+    ("GET", "/accounts/{id}/plan/actions.csv", Rule::VisiblePlan),
+    (
+        "GET",
+        "/accounts/{id}/plan/objectives.csv",
+        Rule::VisiblePlan,
+    ),
+    ("POST", "/accounts/{id}/plan/context", Rule::Editable),
+    ("POST", "/accounts/{id}/plan/close", Rule::Editable),
+    ("POST", "/accounts/{id}/plan/objectives", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/plan/objectives/{objective_id}",
+        Rule::Editable,
+    ),
+    ("POST", "/accounts/{id}/plan/actions", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/plan/actions/{action_id}",
+        Rule::Editable,
+    ),
+    ("POST", "/accounts/{id}/plan/risks", Rule::Editable),
+    ("GET", "/portal/plan", Rule::Area(Area::Portal)),
+    (
+        "POST",
+        "/portal/plan/actions/{action_id}",
+        Rule::Area(Area::Portal),
+    ),
     // Voice of the customer
     ("GET", "/voc", Rule::Area(Area::Accounts)),
     ("GET", "/accounts/{id}/contacts", Rule::Visible),
@@ -513,6 +546,8 @@ struct Account {
     owner_id: Option<i64>,
     team: Vec<i64>,
     stage: i16,
+    /// Whether the account has a business plan (its CSVs exist).
+    has_plan: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -582,6 +617,7 @@ fn expect(
         Rule::Logout => return Expect::Redirect("/login".into()),
         Rule::Area(a) => a,
         Rule::Visible
+        | Rule::VisiblePlan
         | Rule::VisibleKpi
         | Rule::Editable
         | Rule::EditableKpi
@@ -604,7 +640,11 @@ fn expect(
     let kpi_in_account = || kpi().account_id == account().id;
     match rule {
         Rule::Area(_) => granted(method),
-        Rule::Visible | Rule::VisibleKpi if !visible(who, account()) => Expect::Hidden,
+        Rule::Visible | Rule::VisibleKpi | Rule::VisiblePlan if !visible(who, account()) => {
+            Expect::Hidden
+        }
+        Rule::VisiblePlan if !account().has_plan => Expect::Hidden,
+        Rule::VisiblePlan => granted(method),
         Rule::VisibleKpi if !kpi_in_account() => Expect::Hidden,
         Rule::Visible | Rule::VisibleKpi => granted(method),
         Rule::Editable | Rule::EditableKpi | Rule::EditableSharedKpi | Rule::EditableTargetKpi
@@ -780,18 +820,21 @@ async fn world(app: &TestApp) -> World {
             },
         );
     }
-    let rows: Vec<(i64, String, String, Option<i64>, i16)> =
-        sqlx::query_as("SELECT id, slug, name, owner_id, stage FROM accounts ORDER BY id")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let rows: Vec<(i64, String, String, Option<i64>, i16, bool)> = sqlx::query_as(
+        "SELECT id, slug, name, owner_id, stage, \
+                EXISTS (SELECT 1 FROM account_plans p WHERE p.account_id = accounts.id) \
+         FROM accounts ORDER BY id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
     let team: Vec<(i64, i64)> = sqlx::query_as("SELECT account_id, user_id FROM account_team")
         .fetch_all(&app.db)
         .await
         .unwrap();
     let accounts: Vec<Account> = rows
         .into_iter()
-        .map(|(id, slug, name, owner_id, stage)| Account {
+        .map(|(id, slug, name, owner_id, stage, has_plan)| Account {
             id,
             slug,
             name,
@@ -802,6 +845,7 @@ async fn world(app: &TestApp) -> World {
                 .map(|(_, u)| *u)
                 .collect(),
             stage,
+            has_plan,
         })
         .collect();
     let by_slug = |slug: &str| {
@@ -942,6 +986,8 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{code}",
         "{opportunity_id}",
         "{run_id}",
+        "{objective_id}",
+        "{action_id}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -1040,6 +1086,8 @@ fn path_of(w: &World, c: &Case) -> String {
         // A KPI code for /drivers/{code}; the VoC settings refuse the empty form first.
         .replace("{code}", "otif")
         .replace("{opportunity_id}", "0")
+        .replace("{objective_id}", "0")
+        .replace("{action_id}", "0")
         .replace("{run_id}", &w.import_run.to_string())
 }
 

@@ -275,3 +275,8 @@ time-zone-label = The organisation’s time zone
 time-zone-hint = A name from the IANA database, for example Europe/Paris, Europe/London or America/New_York.
 time-zone-unknown = This time zone is unknown: type a name from the IANA database, for example Europe/Paris.
 time-zone-saved = The time zone has been saved.
+alert-kind-red_without_action = Red KPI without action
+portfolio-alert-count-red_without_action = { $count ->
+    [one] { $count } with a red KPI without action
+   *[other] { $count } with red KPIs without action
+}

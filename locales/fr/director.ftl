@@ -275,3 +275,8 @@ time-zone-label = Fuseau horaire de l’organisation
 time-zone-hint = Un nom de la base IANA, par exemple Europe/Paris, Europe/London ou America/New_York.
 time-zone-unknown = Ce fuseau horaire est inconnu : saisissez un nom de la base IANA, par exemple Europe/Paris.
 time-zone-saved = Le fuseau horaire a été enregistré.
+alert-kind-red_without_action = Indicateur rouge sans action
+portfolio-alert-count-red_without_action = { $count ->
+    [one] { $count } avec un indicateur rouge sans action
+   *[other] { $count } avec des indicateurs rouges sans action
+}

@@ -61,6 +61,14 @@ vocab!(
         DirectorSettingsUpdated => "director.settings_updated",
         DirectorTimeZoneUpdated => "director.time_zone_updated",
         DemoLoaded => "demo.loaded",
+        PlanCreated => "plan.created",
+        PlanUpdated => "plan.updated",
+        PlanClosed => "plan.closed",
+        PlanObjectiveCreated => "plan_objective.created",
+        PlanObjectiveUpdated => "plan_objective.updated",
+        PlanActionCreated => "plan_action.created",
+        PlanActionUpdated => "plan_action.updated",
+        PlanRiskCreated => "plan_risk.created",
     }
 );
 

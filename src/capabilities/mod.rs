@@ -145,9 +145,12 @@ pub async fn compute(
         by_year(state, &other_sql, &ids),
         by_year(
             state,
-            "SELECT extract(year FROM due)::int, \
-            (count(*) FILTER (WHERE status IN ('on_track', 'done')))::float8 / nullif(count(*), 0) \
-            FROM account_objectives WHERE account_id = ANY($1) GROUP BY 1",
+            // The status every reader uses (the view `objective_status`: done,
+            // override, proposed by the linked KPIs' stored statuses, or by hand).
+            "SELECT extract(year FROM o.due)::int, \
+            (count(*) FILTER (WHERE s.status IN ('on_track', 'done')))::float8 / nullif(count(*), 0) \
+            FROM account_objectives o JOIN objective_status s ON s.id = o.id \
+            WHERE o.account_id = ANY($1) GROUP BY 1",
             &ids
         ),
         by_year(
@@ -156,7 +159,7 @@ pub async fn compute(
             SELECT extract(year FROM opened_on)::int AS y, count(*) AS n FROM opportunities \
               WHERE account_id = ANY($1) AND innovation GROUP BY 1 \
             UNION ALL SELECT extract(year FROM due)::int, count(*) FROM account_objectives \
-              WHERE account_id = ANY($1) AND innovation GROUP BY 1) s GROUP BY y",
+              WHERE account_id = ANY($1) AND innovation AND carried_from IS NULL GROUP BY 1) s GROUP BY y",
             &ids
         ),
     )?;

@@ -4,6 +4,7 @@
 mod activity;
 mod director;
 mod evaluation;
+mod plan;
 pub mod scorecard;
 mod voc;
 mod voc_texts;
@@ -317,6 +318,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     // survey answers then follow those values, so both tell the same story.
     director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
+    // Plans last: they read the contacts and the scorecard state.
+    plan::load(&mut tx).await?;
     audit::record(
         &mut *tx,
         &actor,

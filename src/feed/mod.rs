@@ -31,6 +31,14 @@ pub const FEED_ACTIONS: &[Action] = &[
     Action::KpiTargetDeclined,
     Action::AccountStageChanged,
     Action::ClientJoined,
+    Action::PlanCreated,
+    Action::PlanUpdated,
+    Action::PlanClosed,
+    Action::PlanObjectiveCreated,
+    Action::PlanObjectiveUpdated,
+    Action::PlanActionCreated,
+    Action::PlanActionUpdated,
+    Action::PlanRiskCreated,
 ];
 
 /// Actions a client may see at all (KPI events are further limited to shared KPIs).

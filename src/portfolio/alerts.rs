@@ -15,10 +15,11 @@ pub const KINDS: &[&str] = &[
     "hidden_discontent",
     "stale_client_data",
     "contest_waiting",
+    "red_without_action",
 ];
 
 pub struct Alert {
-    /// turning_red | stale_client_data | hidden_discontent | contest_waiting
+    /// turning_red | stale_client_data | hidden_discontent | contest_waiting | red_without_action
     pub kind: &'static str,
     pub account_id: i64,
     pub account_name: String,
@@ -111,6 +112,24 @@ pub async fn hidden_discontent_alerts(
                 "alert-hidden-discontent",
                 &[("count", count.into()), ("nps", i64::from(nps).into())],
             ),
+        })
+        .collect())
+}
+
+/// Red KPIs (stored status) that no open action of the account plan is linked to.
+pub async fn red_without_action_alerts(
+    db: &PgPool,
+    locale: Locale,
+    account_ids: &[i64],
+) -> sqlx::Result<Vec<Alert>> {
+    Ok(crate::plan::green::red_without_action(db, account_ids)
+        .await?
+        .into_iter()
+        .map(|(id, name, count)| Alert {
+            kind: "red_without_action",
+            account_id: id,
+            account_name: name,
+            text: locale.t_args("alert-red-without-action", &[("count", count.into())]),
         })
         .collect())
 }

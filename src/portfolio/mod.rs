@@ -116,6 +116,7 @@ pub async fn compute(
     let mut alerts = alerts::alerts(ui.locale, &all, &figures);
     let ids: Vec<i64> = all.iter().map(|a| a.id).collect();
     alerts.extend(alerts::hidden_discontent_alerts(&state.db, ui.locale, &ids).await?);
+    alerts.extend(alerts::red_without_action_alerts(&state.db, ui.locale, &ids).await?);
     let filters = Filters::parse(q);
     let mut rows: Vec<Row> = all
         .iter()

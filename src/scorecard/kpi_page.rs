@@ -96,6 +96,8 @@ pub struct KpiPage {
     pub forecast: Vec<ForecastView>,
     pub forecast_note: String,
     pub entry_period: String,
+    /// Staff: the KPI's path to green when it is red or amber (plan::green).
+    pub green: Option<crate::plan::green::GreenRow>,
 }
 
 pub async fn page(
@@ -165,6 +167,10 @@ pub async fn show(
     )
     .await?;
     let mut page = build(ui, account, kpi, &vals, &history, &overrides, can_edit);
+    page.green = crate::plan::green::for_account(&state.db, id, page.ui.locale)
+        .await?
+        .into_iter()
+        .find(|g| g.kpi_id == kpi_id);
     page.evaluation = evaluation;
     page.targets = targets;
     render_status(status, &page)
@@ -214,6 +220,29 @@ pub fn value_view(
     }
 }
 
+/// The last period, the chart's periods and their values (None where missing).
+fn chart_series(kpi: &AccountKpi, vals: &[ValueRow]) -> (Period, Vec<Period>, Vec<Option<f64>>) {
+    let today = chrono::Utc::now().date_naive();
+    let last = vals
+        .last()
+        .and_then(|v| Period::from_start(kpi.frequency, v.period))
+        .unwrap_or_else(|| Period::containing(kpi.frequency, today));
+    let periods = last.last_n(CHART_PERIODS);
+    let series = periods
+        .iter()
+        .map(|p| vals.iter().find(|v| v.period == p.start).map(|v| v.value))
+        .collect();
+    (last, periods, series)
+}
+
+/// What the KPI's forecast is computed from: the values of the chart's periods,
+/// gaps dropped (Holt needs a sequence), and the last period. The KPI page, the
+/// path to green and the forecast an action stores all read this, so they agree.
+pub fn observed_series(kpi: &AccountKpi, vals: &[ValueRow]) -> (Period, Vec<f64>) {
+    let (last, _, series) = chart_series(kpi, vals);
+    (last, series.into_iter().flatten().collect())
+}
+
 pub fn build(
     ui: Ui,
     account: Account,
@@ -224,21 +253,11 @@ pub fn build(
     can_edit: bool,
 ) -> KpiPage {
     let locale = ui.locale;
-    let today = chrono::Utc::now().date_naive();
-    let last = vals
-        .last()
-        .and_then(|v| Period::from_start(kpi.frequency, v.period))
-        .unwrap_or_else(|| Period::containing(kpi.frequency, today));
-    let periods = last.last_n(CHART_PERIODS);
-    let series: Vec<Option<f64>> = periods
-        .iter()
-        .map(|p| vals.iter().find(|v| v.period == p.start).map(|v| v.value))
-        .collect();
+    let (last, periods, series) = chart_series(&kpi, vals);
     let targets: Vec<Option<f64>> = periods
         .iter()
         .map(|p| Some(kpis::target_for(&kpi, p.start, overrides)))
         .collect();
-    // Forecast from the contiguous observed series (gaps dropped: Holt needs a sequence).
     let observed: Vec<f64> = series.iter().flatten().copied().collect();
     let fc = forecast::holt(&observed, HORIZON);
     let future: Vec<Period> = (1..=HORIZON as i32).map(|n| last.offset(n)).collect();
@@ -331,7 +350,8 @@ pub fn build(
                 ("amber", format::number(locale, kpi.amber_from, 0).into()),
             ],
         ),
-        entry_period: Period::containing(kpi.frequency, today).code(),
+        entry_period: Period::containing(kpi.frequency, chrono::Utc::now().date_naive()).code(),
+        green: None,
         can_edit,
         chart,
         chart_rows,

@@ -198,6 +198,18 @@ pub struct ScorecardPage {
     pub shown_rows: usize,
     /// "Showing N indicators" when filtered.
     pub filter_text: String,
+    /// Staff, current month: each red or amber KPI's path to green (plan::green).
+    pub green: Vec<crate::plan::green::GreenRow>,
+}
+
+impl ScorecardPage {
+    /// Red KPIs without an open action: the alert above the path to green.
+    pub fn red_without_action(&self) -> Vec<&crate::plan::green::GreenRow> {
+        self.green
+            .iter()
+            .filter(|g| g.rag == crate::scoring::Rag::Red && g.actions.is_empty())
+            .collect()
+    }
 }
 
 #[derive(Deserialize)]
@@ -290,6 +302,10 @@ async fn show_arranged(
     page.validated_text =
         validated.map(|v| format::percent(page.ui.locale, format::Percent::new(v), 0));
     page.arrange(arrangement);
+    if month == scorecard::current_month() {
+        page.green =
+            crate::plan::green::for_account(&state.db, page.account.id, page.ui.locale).await?;
+    }
     render_status(status, &page)
 }
 
@@ -636,6 +652,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         kpi_base: base.clone(),
         base,
         portal: None,
+        green: Vec::new(),
         nothing_shared: false,
         validated_text: None,
         month: board.month.code(),
