@@ -104,6 +104,7 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/users", "nav-users"),
             ("/admin/kpis", "nav-kpi-library"),
             ("/admin/voc", "nav-voc-admin"),
+            ("/admin/jobs", "nav-jobs"),
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
         ],

@@ -16,7 +16,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, kpis, metrics,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, jobs, kpis, metrics,
     opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value,
     values, voc,
 };
@@ -298,6 +298,8 @@ pub fn app(state: AppState) -> Router {
             get(users::admin::list).post(users::admin::create),
         )
         .route("/admin/users/new", get(users::admin::new_page))
+        .route("/admin/jobs", get(jobs::admin::page))
+        .route("/admin/jobs.csv", get(jobs::admin::csv))
         .fallback(|| async { crate::error::AppError::NotFound });
 
     // Infrastructure: no session, no context.

@@ -430,6 +430,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/admin/users", Rule::Area(Area::Admin)),
     ("POST", "/admin/users", Rule::Area(Area::Admin)),
     ("GET", "/admin/users/new", Rule::Area(Area::Admin)),
+    ("GET", "/admin/jobs", Rule::Area(Area::Admin)),
+    ("GET", "/admin/jobs.csv", Rule::Area(Area::Admin)),
     // Infrastructure
     ("GET", "/accounts/{id}/clients", Rule::Editable),
     ("POST", "/accounts/{id}/clients/invite", Rule::Editable),

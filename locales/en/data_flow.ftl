@@ -1,0 +1,21 @@
+## Background jobs (/admin/jobs)
+nav-jobs = Jobs
+jobs-title = Background jobs
+jobs-intro = E-mails and the daily pass of data requests run in the background, so that no page waits for a mail server. A job that fails is tried again later; this page shows the error and when it will be tried next.
+jobs-no-mail-server = No mail server is configured (BOUSSOLE_MAIL_URL): no e-mail is queued, links are shown on the pages instead.
+jobs-empty = No job is waiting, running or failing.
+jobs-caption = Jobs waiting, running, failing, failed, and those that succeeded after a retry (newest first)
+job-state-pending = Waiting
+job-state-running = Running
+job-state-retrying = Failing, will retry
+job-state-failed = Failed
+job-state-retried = Succeeded after a retry
+job-col-id = Id
+job-col-queue = Queue
+job-col-what = Job
+job-col-recipient = Recipient
+job-col-attempts = Attempts
+job-col-next = Next attempt
+job-col-error = Last error
+job-col-created = Created
+job-col-updated = Last change

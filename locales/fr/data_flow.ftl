@@ -1,0 +1,21 @@
+## Tâches de fond (/admin/jobs)
+nav-jobs = Tâches
+jobs-title = Tâches de fond
+jobs-intro = Les e-mails et le passage quotidien des demandes de données s’exécutent en arrière-plan : aucune page n’attend un serveur de messagerie. Une tâche en échec est retentée plus tard ; cette page en montre l’erreur et la prochaine tentative.
+jobs-no-mail-server = Aucun serveur de messagerie n’est configuré (BOUSSOLE_MAIL_URL) : aucun e-mail n’est mis en file, les liens sont affichés sur les pages.
+jobs-empty = Aucune tâche en attente, en cours ou en échec.
+jobs-caption = Tâches en attente, en cours, en échec, échouées, et celles réussies après une nouvelle tentative (les plus récentes d’abord)
+job-state-pending = En attente
+job-state-running = En cours
+job-state-retrying = En échec, sera retentée
+job-state-failed = Échouée
+job-state-retried = Réussie après nouvelle tentative
+job-col-id = Identifiant
+job-col-queue = File
+job-col-what = Tâche
+job-col-recipient = Destinataire
+job-col-attempts = Tentatives
+job-col-next = Prochaine tentative
+job-col-error = Dernière erreur
+job-col-created = Créée
+job-col-updated = Dernier changement
