@@ -29,6 +29,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod kpis;
 pub mod load;
+pub mod locks;
 pub mod mail;
 pub mod metrics;
 pub mod opportunities;

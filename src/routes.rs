@@ -16,9 +16,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, jobs, kpis, metrics,
-    opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users, value,
-    values, voc,
+    accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, jobs, kpis, locks,
+    metrics, opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users,
+    value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -78,6 +78,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/help/scoring", get(scorecard::help::page))
         .route("/accounts/{id}/team", post(accounts::team::add))
+        // Period locks
+        .route("/accounts/{id}/locks", get(locks::page).post(locks::lock))
+        .route("/accounts/{id}/locks/{month}/unlock", post(locks::unlock))
         .route(
             "/accounts/{id}/team/{user_id}/remove",
             post(accounts::team::remove),

@@ -263,6 +263,13 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ),
     ("GET", "/help/scoring", Rule::Area(Area::Any)),
     ("POST", "/accounts/{id}/team", Rule::Editable),
+    ("GET", "/accounts/{id}/locks", Rule::Editable),
+    ("POST", "/accounts/{id}/locks", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/locks/{month}/unlock",
+        Rule::Editable,
+    ),
     (
         "POST",
         "/accounts/{id}/team/{user_id}/remove",
@@ -941,6 +948,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{link_id}",
         "{code}",
         "{opportunity_id}",
+        "{month}",
         "{run_id}",
     ];
     let mut rest = pattern.to_owned();
@@ -1040,6 +1048,7 @@ fn path_of(w: &World, c: &Case) -> String {
         // A KPI code for /drivers/{code}; the VoC settings refuse the empty form first.
         .replace("{code}", "otif")
         .replace("{opportunity_id}", "0")
+        .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
 }
 
