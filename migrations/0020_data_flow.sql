@@ -69,3 +69,68 @@ CREATE TRIGGER kpi_values_locked_insert AFTER INSERT ON kpi_values
 CREATE TRIGGER kpi_values_locked_update AFTER UPDATE ON kpi_values
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_locked_values();
+
+-- ---------------------------------------------------------------------------
+-- Data requests to contributors
+-- ---------------------------------------------------------------------------
+-- For a KPI and a period, its owner is asked for the value by a date. Made by the
+-- KAM (requested_by) or by the daily schedule (requested_by NULL: the period has
+-- just closed). One request per KPI and period, so the schedule can run any
+-- number of times (or on several instances) and create each one once.
+CREATE TABLE data_requests (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_kpi_id  bigint NOT NULL REFERENCES account_kpis (id) ON DELETE CASCADE,
+    -- First day of the KPI's period (as kpi_values.period).
+    period          date NOT NULL,
+    owner_id        bigint NOT NULL REFERENCES users (id),
+    requested_by    bigint REFERENCES users (id) ON DELETE SET NULL,
+    due_on          date NOT NULL,
+    note            text NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+    -- Set when a value for the KPI and period is saved, by any path (trigger below).
+    fulfilled_at    timestamptz,
+    fulfilled_by    bigint REFERENCES users (id) ON DELETE SET NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (account_kpi_id, period),
+    -- A value cannot be due before its period is over.
+    CHECK (due_on > period)
+);
+CREATE TRIGGER data_requests_updated_at BEFORE UPDATE ON data_requests
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+CREATE INDEX data_requests_open_by_owner ON data_requests (owner_id, due_on)
+    WHERE fulfilled_at IS NULL;
+CREATE INDEX data_requests_by_period ON data_requests (period);
+
+-- Answering is saving the value, wherever it is saved (inbox, value page, import,
+-- portal): the request is fulfilled in the same statement's transaction.
+CREATE FUNCTION fulfil_data_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE data_requests r
+       SET fulfilled_at = now(), fulfilled_by = n.entered_by
+      FROM new_rows n
+     WHERE r.account_kpi_id = n.account_kpi_id AND r.period = n.period
+       AND r.fulfilled_at IS NULL;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER kpi_values_fulfil_insert AFTER INSERT ON kpi_values
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION fulfil_data_requests();
+CREATE TRIGGER kpi_values_fulfil_update AFTER UPDATE ON kpi_values
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION fulfil_data_requests();
+
+-- Each reminder of a request is sent once: before the due date, on it, after it,
+-- and the KAM's escalation. The daily pass inserts the row and queues the e-mail
+-- in one transaction; a second pass (another instance, a retry) finds the row.
+CREATE TABLE data_request_reminders (
+    request_id  bigint NOT NULL REFERENCES data_requests (id) ON DELETE CASCADE,
+    kind        text NOT NULL CHECK (kind IN ('before', 'due', 'late', 'escalation')),
+    sent_to     bigint REFERENCES users (id) ON DELETE SET NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (request_id, kind)
+);
+
+-- Per user: no reminder e-mails (requests stay in the inbox).
+ALTER TABLE users ADD COLUMN reminders_off boolean NOT NULL DEFAULT false;

@@ -36,6 +36,7 @@ pub mod opportunities;
 pub mod period;
 pub mod portal;
 pub mod portfolio;
+pub mod requests;
 pub mod routes;
 pub mod scorecard;
 pub mod scoring;

@@ -17,8 +17,8 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
     accounts, auth, capabilities, drivers, evaluation, feed, health, inbox, jobs, kpis, locks,
-    metrics, opportunities, portal, portfolio, scorecard, selection, sharing, timezone, users,
-    value, values, voc,
+    metrics, opportunities, portal, portfolio, requests, scorecard, selection, sharing, timezone,
+    users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -139,6 +139,18 @@ pub fn app(state: AppState) -> Router {
             get(timezone::show).post(timezone::save),
         )
         .route("/inbox", get(inbox::page))
+        // Data requests and reminders
+        .route(
+            "/accounts/{id}/requests",
+            get(requests::account::page).post(requests::account::create),
+        )
+        .route("/accounts/{id}/requests.csv", get(requests::account::csv))
+        .route("/requests", get(requests::overview::page))
+        .route("/requests.csv", get(requests::overview::csv))
+        .route(
+            "/me/reminders",
+            get(requests::settings::page).post(requests::settings::save),
+        )
         // CSV import
         .route(
             "/import",

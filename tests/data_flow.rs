@@ -6,6 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use chrono::NaiveDate;
 use common::{TestApp, TestResponse};
 
 const ALICE: &str = "kam.alice@boussole.example";
@@ -311,4 +312,500 @@ async fn only_those_who_may_edit_the_account_lock_it() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(common::count(&app.db, "period_locks").await, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Data requests, reminders and escalation
+// ---------------------------------------------------------------------------
+
+mod flow {
+    use std::path::PathBuf;
+
+    use axum::http::StatusCode;
+    use boussole::domain::Frequency;
+    use boussole::period::Period;
+    use boussole::requests::rules;
+    use chrono::{Days, NaiveDate, Utc};
+
+    use super::common::{self, TestApp, build};
+
+    pub struct World {
+        pub app: TestApp,
+        pub dir: PathBuf,
+        pub account: i64,
+        pub otif: i64,
+        pub claims: i64,
+        pub revenue: i64,
+        /// The month whose values are requested, and its default due date.
+        pub month: Period,
+        pub due: NaiveDate,
+    }
+
+    pub async fn user(app: &TestApp, email: &str, name: &str, role: &str, locale: &str) -> i64 {
+        let hash = boussole::auth::password::hash(common::DEMO_PASSWORD).unwrap();
+        sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, locale, password_hash) \
+             VALUES ($1, $2, $3::user_role, $4, $5) RETURNING id",
+        )
+        .bind(email)
+        .bind(name)
+        .bind(role)
+        .bind(locale)
+        .bind(hash)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+    }
+
+    async fn own(app: &TestApp, kpi: i64, owner: Option<i64>) {
+        sqlx::query("UPDATE account_kpis SET owner_id = $2 WHERE id = $1")
+            .bind(kpi)
+            .bind(owner)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+
+    /// An account of Kate (KAM, English) with three monthly KPIs: OTIF owned by
+    /// Fanny (French), claims by Luc (English), revenue by nobody. The test's
+    /// "month" is the current one: the pass runs as if it had just ended, so that
+    /// answers given now are before its due date whatever the day the test runs.
+    pub async fn world() -> World {
+        let dir = std::env::temp_dir().join(format!(
+            "boussole-requests-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = boussole::config::Config::for_tests();
+        config.mail_url = Some(format!("file://{}", dir.display()));
+        config.public_url = Some("https://boussole.example.com".parse().unwrap());
+        let app = TestApp::with_config(config).await;
+        user(&app, "kate@kam.example", "Kate Kam", "kam", "en").await;
+        user(&app, "dora@dir.example", "Dora Director", "director", "en").await;
+        let fanny = user(&app, "fanny@ops.example", "Fanny Ops", "contributor", "fr").await;
+        let luc = user(&app, "luc@ops.example", "Luc Ops", "contributor", "en").await;
+        let account = build::account(&app.db, "acme-retail", "kate@kam.example").await;
+        let kpi = |code| build::Kpi {
+            code,
+            ..Default::default()
+        };
+        let otif = build::kpi(&app.db, account, kpi("otif")).await;
+        let claims = build::kpi(&app.db, account, kpi("claims")).await;
+        let revenue = build::kpi(&app.db, account, kpi("revenue")).await;
+        own(&app, otif, Some(fanny)).await;
+        own(&app, claims, Some(luc)).await;
+        let month = Period::containing(Frequency::Monthly, Utc::now().date_naive());
+        let due = rules::default_due(&month);
+        World {
+            app,
+            dir,
+            account,
+            otif,
+            claims,
+            revenue,
+            month,
+            due,
+        }
+    }
+
+    impl World {
+        /// Runs the daily pass as of `day`, then the mail it queued.
+        pub async fn pass(&self, day: NaiveDate) {
+            self.app.state.clock.set_today(day);
+            boussole::jobs::enqueue_daily(&self.app.state, None)
+                .await
+                .unwrap();
+            boussole::jobs::run_due(&self.app.state).await.unwrap();
+        }
+
+        /// Every message written so far: (recipient, whole text).
+        pub fn mails(&self) -> Vec<(String, String)> {
+            std::fs::read_dir(&self.dir)
+                .unwrap()
+                .map(|e| {
+                    let text = std::fs::read_to_string(e.unwrap().path())
+                        .unwrap()
+                        // Quoted-printable: soft line breaks and the "=" sign.
+                        .replace("=\r\n", "")
+                        .replace("=3D", "=");
+                    let to = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("To: "))
+                        .unwrap_or_default()
+                        .to_owned();
+                    (to, text)
+                })
+                .collect()
+        }
+
+        pub fn mails_to(&self, email: &str) -> Vec<String> {
+            self.mails()
+                .into_iter()
+                .filter(|(to, _)| to.contains(email))
+                .map(|(_, t)| t)
+                .collect()
+        }
+
+        pub fn day_after_month(&self) -> NaiveDate {
+            self.month.next().start
+        }
+
+        pub fn due_plus(&self, days: u64) -> NaiveDate {
+            self.due.checked_add_days(Days::new(days)).unwrap()
+        }
+
+        pub fn due_minus(&self, days: u64) -> NaiveDate {
+            self.due.checked_sub_days(Days::new(days)).unwrap()
+        }
+    }
+
+    pub async fn requests(app: &TestApp) -> i64 {
+        common::count(&app.db, "data_requests").await
+    }
+
+    pub fn assert_status(
+        page: &common::TestResponse,
+        table: &str,
+        line: &str,
+        status: &str,
+        n: usize,
+    ) {
+        let css = format!("#{table} tr[data-line='{line}'] td[data-status='{status}']");
+        assert_eq!(page.text(&css).trim(), n.to_string(), "{css}");
+    }
+
+    pub const OK: StatusCode = StatusCode::OK;
+}
+
+#[tokio::test]
+async fn the_schedule_asks_the_owners_the_answer_counts_on_time_and_the_late_one_is_chased() {
+    let w = flow::world().await;
+    // The month has just ended: the daily pass asks each owner, once.
+    w.pass(w.day_after_month()).await;
+    assert_eq!(
+        flow::requests(&w.app).await,
+        2,
+        "OTIF and claims; revenue has no owner"
+    );
+    w.pass(w.day_after_month()).await;
+    assert_eq!(
+        flow::requests(&w.app).await,
+        2,
+        "the schedule is idempotent"
+    );
+    let fanny_mail = w.mails_to("fanny@ops.example");
+    assert_eq!(fanny_mail.len(), 1, "one request e-mail");
+    assert!(
+        fanny_mail[0].contains("Bonjour Fanny Ops"),
+        "{}",
+        fanny_mail[0]
+    );
+    assert!(fanny_mail[0].contains("https://boussole.example.com/inbox"));
+    let luc_mail = w.mails_to("luc@ops.example");
+    assert_eq!(luc_mail.len(), 1);
+    assert!(luc_mail[0].contains("Hello Luc Ops"), "{}", luc_mail[0]);
+
+    // Fanny answers from her inbox, in place.
+    let mut fanny = w.app.other_browser();
+    fanny.login("fanny@ops.example").await;
+    let inbox = fanny.get("/inbox").await;
+    assert_eq!(
+        inbox.count("#inbox-requests li[data-request]"),
+        1,
+        "{}",
+        inbox.body
+    );
+    let item = inbox.text("#inbox-requests li");
+    assert!(
+        item.contains("FR otif") && item.contains("Ouverte"),
+        "{item}"
+    );
+    let r = fanny
+        .post_form(
+            &format!("/accounts/{}/kpis/{}/values", w.account, w.otif),
+            &[
+                ("from", "inbox"),
+                ("period", &w.month.code()),
+                ("version", ""),
+                ("value", "96,5"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/inbox"));
+    let inbox = fanny.get("/inbox").await;
+    assert_eq!(inbox.count("#inbox-requests li[data-request]"), 0);
+
+    // The KAM's completion view: Fanny on time, Luc still open.
+    let mut kate = w.app.other_browser();
+    kate.accept_language = Some("en".into());
+    kate.login("kate@kam.example").await;
+    let path = format!("/accounts/{}/requests?period={}", w.account, w.month.code());
+    let page = kate.get(&path).await;
+    assert_eq!(page.status, flow::OK);
+    flow::assert_status(&page, "completion", "Fanny Ops", "on_time", 1);
+    flow::assert_status(&page, "completion", "Luc Ops", "open", 1);
+    flow::assert_status(&page, "completion", "total", "total", 2);
+
+    // Luc is reminded before the due date, once however often the pass runs.
+    w.pass(w.due_minus(2)).await;
+    w.pass(w.due_minus(1)).await;
+    let subjects = |w: &flow::World, who: &str, marker: &str| {
+        w.mails_to(who)
+            .iter()
+            .filter(|m| m.contains(marker))
+            .count()
+    };
+    assert_eq!(subjects(&w, "luc@ops.example", "Subject: Reminder:"), 1);
+    // On the day, and after it.
+    w.pass(w.due).await;
+    assert_eq!(subjects(&w, "luc@ops.example", "Subject: Due today:"), 1);
+    w.pass(w.due_plus(1)).await;
+    w.pass(w.due_plus(2)).await;
+    assert_eq!(subjects(&w, "luc@ops.example", "Subject: Late:"), 1);
+    assert_eq!(w.mails_to("kate@kam.example").len(), 0, "not escalated yet");
+    // Three days late: the KAM is told, once, with a link to the month's requests.
+    w.pass(w.due_plus(3)).await;
+    w.pass(w.due_plus(4)).await;
+    let kate_mail = w.mails_to("kate@kam.example");
+    assert_eq!(kate_mail.len(), 1, "one escalation");
+    assert!(
+        kate_mail[0].contains("Subject: Missing value:"),
+        "{}",
+        kate_mail[0]
+    );
+    assert!(kate_mail[0].contains(&format!(
+        "https://boussole.example.com/accounts/{}/requests?period={}",
+        w.account,
+        w.month.code()
+    )));
+    // Fanny, who answered, got nothing but her request.
+    assert_eq!(w.mails_to("fanny@ops.example").len(), 1);
+    // Luc: request, before, due, late; no duplicate of any.
+    assert_eq!(w.mails_to("luc@ops.example").len(), 4);
+
+    // Now the KAM sees Luc's value missing; the director too, per account.
+    let page = kate.get(&path).await;
+    flow::assert_status(&page, "completion", "Luc Ops", "missing", 1);
+    let mut dora = w.app.other_browser();
+    dora.accept_language = Some("en".into());
+    dora.login("dora@dir.example").await;
+    let page = dora
+        .get(&format!("/requests?period={}", w.month.code()))
+        .await;
+    assert_eq!(page.status, flow::OK);
+    flow::assert_status(&page, "completion-accounts", "Acme Retail", "on_time", 1);
+    flow::assert_status(&page, "completion-accounts", "Acme Retail", "missing", 1);
+    flow::assert_status(&page, "completion-owners", "Luc Ops", "missing", 1);
+    assert_eq!(page.count("#missing tr[data-request]"), 1);
+    let csv = dora
+        .get(&format!("/requests.csv?period={}", w.month.code()))
+        .await;
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(csv.body.contains("Missing") && csv.body.contains("On time"));
+    let _ = w.revenue;
+    let _ = w.claims;
+    std::fs::remove_dir_all(&w.dir).ok();
+}
+
+#[tokio::test]
+async fn two_job_runners_on_one_database_send_each_reminder_exactly_once() {
+    let w = flow::world().await;
+    w.pass(w.day_after_month()).await;
+    let before = w.mails().len();
+    // A second instance: its own pool, state and clock, the same database.
+    let pool = boussole::db::pool(w.app.db_options.clone(), 5)
+        .await
+        .unwrap();
+    let other = boussole::AppState::new(pool, w.app.config.clone());
+    let day = w.due_plus(3);
+    w.app.state.clock.set_today(day);
+    other.clock.set_today(day);
+    // Both instances' passes, run at the same time by both runners.
+    for _ in 0..3 {
+        boussole::jobs::enqueue_daily(&w.app.state, None)
+            .await
+            .unwrap();
+        boussole::jobs::enqueue_daily(&other, None).await.unwrap();
+    }
+    let (a, b) = tokio::join!(
+        boussole::jobs::run_due(&w.app.state),
+        boussole::jobs::run_due(&other)
+    );
+    a.unwrap();
+    b.unwrap();
+    // Two open requests, each late (owner) and escalated (KAM): four reminders.
+    let new: Vec<(String, String)> = w.mails().into_iter().skip(0).collect();
+    assert_eq!(
+        new.len() - before,
+        4,
+        "{:?}",
+        new.iter().map(|m| &m.0).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        w.mails_to("kate@kam.example").len(),
+        2,
+        "one escalation per request"
+    );
+    let late_to_owners = new
+        .iter()
+        .filter(|(_, t)| t.contains("Subject: Late:") || t.contains("Subject: En retard"))
+        .count();
+    assert_eq!(late_to_owners, 2);
+    assert_eq!(common::count(&w.app.db, "data_request_reminders").await, 4);
+    std::fs::remove_dir_all(&w.dir).ok();
+}
+
+#[tokio::test]
+async fn unsubscribed_owners_get_no_reminder_but_the_kam_still_hears() {
+    let w = flow::world().await;
+    w.pass(w.day_after_month()).await;
+    let mut luc = w.app.other_browser();
+    luc.login("luc@ops.example").await;
+    let page = luc.get("/me/reminders").await;
+    assert_eq!(page.status, flow::OK);
+    let r = luc
+        .post_form("/me/reminders", &[("reminders", "off")])
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+    let page = luc.get("/me/reminders").await;
+    assert!(page.attr("#reminders-off", "checked").is_some());
+    w.pass(w.due_plus(3)).await;
+    assert_eq!(
+        w.mails_to("luc@ops.example").len(),
+        1,
+        "only the request itself"
+    );
+    // Fanny did not unsubscribe: she is reminded; the KAM hears of both.
+    assert_eq!(
+        w.mails_to("fanny@ops.example").len(),
+        2,
+        "request and one late reminder"
+    );
+    assert_eq!(w.mails_to("kate@kam.example").len(), 2);
+    assert!(
+        w.app
+            .audit_actions()
+            .await
+            .contains(&"user.reminders_changed".to_owned())
+    );
+    std::fs::remove_dir_all(&w.dir).ok();
+}
+
+#[tokio::test]
+async fn the_kam_asks_with_a_due_date_and_bad_requests_are_refused_clearly() {
+    let w = flow::world().await;
+    let mut kate = w.app.other_browser();
+    kate.accept_language = Some("en".into());
+    kate.login("kate@kam.example").await;
+    let path = format!("/accounts/{}/requests", w.account);
+    let page = kate.get(&format!("{path}?period={}", w.month.code())).await;
+    assert_eq!(page.status, flow::OK);
+    // Revenue has no owner: listed, not offered.
+    assert_eq!(page.count(&format!("#kpi-{}", w.revenue)), 0);
+    assert!(
+        page.text(&format!("#request-candidates li[data-kpi='{}']", w.revenue))
+            .contains("no owner")
+    );
+    assert_eq!(
+        page.attr("#due", "value"),
+        Some(w.due.to_string()),
+        "five working days after the month by default"
+    );
+
+    let month = w.month.code();
+    let last_day = w.month.end().to_string();
+    let (otif, revenue) = (w.otif.to_string(), w.revenue.to_string());
+    // A due date inside the period, a KPI without owner: both said, input kept.
+    let r = kate
+        .post_form(
+            &path,
+            &[
+                ("month", &month),
+                ("kpi", &otif),
+                ("kpi", &revenue),
+                ("due", &last_day),
+                ("note", "Before the QBR please"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
+    let errors = r.text("#request-errors");
+    assert!(
+        errors.contains("must come after the end of the period"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("EN revenue") && errors.contains("no owner"),
+        "{errors}"
+    );
+    assert_eq!(r.attr("#due", "value"), Some(last_day.clone()));
+    assert_eq!(r.text("#note"), "Before the QBR please");
+    assert_eq!(flow::requests(&w.app).await, 0);
+
+    // An owner who can no longer be reached (deactivated).
+    sqlx::query("UPDATE users SET active = false WHERE email = 'luc@ops.example'")
+        .execute(&w.app.db)
+        .await
+        .unwrap();
+    let claims = w.claims.to_string();
+    let r = kate
+        .post_form(
+            &path,
+            &[
+                ("month", &month),
+                ("kpi", &claims),
+                ("due", &w.due.to_string()),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#request-errors").contains("Luc Ops"));
+    assert_eq!(flow::requests(&w.app).await, 0);
+
+    // A good request: created once, audited, the owner mailed in French.
+    let due = w.due_plus(2).to_string();
+    let form = [
+        ("month", month.as_str()),
+        ("kpi", otif.as_str()),
+        ("due", due.as_str()),
+        ("note", "Avant la revue"),
+    ];
+    let r = kate.post_form(&path, &form).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    let r = kate.post_form(&path, &form).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+    assert_eq!(flow::requests(&w.app).await, 1);
+    let (due_on, note, by): (NaiveDate, String, Option<i64>) =
+        sqlx::query_as("SELECT due_on, note, requested_by FROM data_requests")
+            .fetch_one(&w.app.db)
+            .await
+            .unwrap();
+    assert_eq!(due_on.to_string(), due);
+    assert_eq!(note, "Avant la revue");
+    assert!(by.is_some());
+    assert!(
+        kate.audit_actions()
+            .await
+            .contains(&"data_request.created".to_owned())
+    );
+    boussole::jobs::run_due(&w.app.state).await.unwrap();
+    let mail = w.mails_to("fanny@ops.example");
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].contains("Kate Kam") && mail[0].contains("Avant la revue"),
+        "{}",
+        mail[0]
+    );
+    let page = kate.get(&format!("{path}?period={month}")).await;
+    assert_eq!(page.count("#requests tr[data-status=open]"), 1);
+    std::fs::remove_dir_all(&w.dir).ok();
 }

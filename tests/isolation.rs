@@ -265,6 +265,13 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("POST", "/accounts/{id}/team", Rule::Editable),
     ("GET", "/accounts/{id}/locks", Rule::Editable),
     ("POST", "/accounts/{id}/locks", Rule::Editable),
+    ("GET", "/accounts/{id}/requests", Rule::Visible),
+    ("POST", "/accounts/{id}/requests", Rule::Editable),
+    ("GET", "/accounts/{id}/requests.csv", Rule::Visible),
+    ("GET", "/requests", Rule::Area(Area::Portfolio)),
+    ("GET", "/requests.csv", Rule::Area(Area::Portfolio)),
+    ("GET", "/me/reminders", Rule::Area(Area::Any)),
+    ("POST", "/me/reminders", Rule::Area(Area::Any)),
     (
         "POST",
         "/accounts/{id}/locks/{month}/unlock",

@@ -119,8 +119,8 @@ async fn a_refused_mail_shows_on_admin_jobs_with_its_error_and_next_retry() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // One attempt, refused; the next is not due yet, so nothing more runs now.
-    assert_eq!(kam.state.jobs.run_due().await.unwrap(), 1);
-    assert_eq!(kam.state.jobs.run_due().await.unwrap(), 0);
+    assert_eq!(boussole::jobs::run_due(&kam.state).await.unwrap(), 1);
+    assert_eq!(boussole::jobs::run_due(&kam.state).await.unwrap(), 0);
 
     let mut admin = kam.other_browser();
     admin.accept_language = Some("en".into());
@@ -186,7 +186,10 @@ async fn two_job_runners_on_one_database_send_each_mail_once() {
     }
     boussole::db::commit(tx).await.unwrap();
 
-    let (a, b) = tokio::join!(app.state.jobs.run_due(), other.jobs.run_due());
+    let (a, b) = tokio::join!(
+        boussole::jobs::run_due(&app.state),
+        boussole::jobs::run_due(&other)
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a + b, 40, "every mail ran once across both: {a} + {b}");
     let mails = mails_in(&dir);

@@ -20,23 +20,29 @@ pub mod mail;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::OnceCell;
 use tokio::task::JoinHandle;
-use underway::{Queue, Worker};
+use underway::{Queue, Scheduler, Worker, ZonedSchedule};
 
 use crate::error::AppError;
 use crate::mail::Mailer;
+use crate::requests::daily::{DailyInput, DailyTask};
 use crate::state::AppState;
 pub use mail::{MailTask, OutgoingMail};
 
 pub const MAIL_QUEUE: &str = "mail";
+pub const DAILY_QUEUE: &str = "daily";
+/// When the daily pass runs, in the organisation's time zone (cron, with seconds).
+pub const DAILY_AT: &str = "0 0 6 * * *";
 
 /// The app's handle on its queues. Cheap to share (`Arc` in `AppState`).
 pub struct Jobs {
     db: PgPool,
     mailer: Option<Arc<Mailer>>,
     mail: OnceCell<Arc<Queue<MailTask>>>,
+    daily: OnceCell<Arc<Queue<DailyTask>>>,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -49,6 +55,7 @@ impl Jobs {
             db,
             mailer,
             mail: OnceCell::new(),
+            daily: OnceCell::new(),
         }
     }
 
@@ -79,6 +86,22 @@ impl Jobs {
             .map_err(internal)
     }
 
+    /// The daily pass's queue.
+    pub async fn daily_queue(&self) -> Result<Arc<Queue<DailyTask>>, AppError> {
+        self.daily
+            .get_or_try_init(|| async {
+                Queue::builder()
+                    .name(DAILY_QUEUE)
+                    .pool(self.db.clone())
+                    .build()
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
+            .map_err(internal)
+    }
+
     /// Queues one e-mail in the caller's transaction: it is sent once the
     /// transaction commits, by whichever instance's worker takes it first.
     pub async fn send_mail(
@@ -93,22 +116,44 @@ impl Jobs {
             .map_err(internal)?;
         Ok(())
     }
+}
 
-    /// Runs every task that is due now, on this process, until none is left; the
-    /// number run. What the workers of `serve` do continuously; tests and
-    /// one-shot commands call it instead of waiting.
-    pub async fn run_due(&self) -> Result<usize, AppError> {
-        let worker = Worker::new(self.mail_queue().await?, self.mail_task());
-        let mut ran = 0;
-        while worker
-            .process_next_task()
-            .await
-            .map_err(internal)?
-            .is_some()
-        {
+/// Queues a daily pass now (for `day`, or the clock's today when it runs).
+pub async fn enqueue_daily(state: &AppState, day: Option<NaiveDate>) -> Result<(), AppError> {
+    let queue = state.jobs.daily_queue().await?;
+    queue
+        .enqueue(&state.db, &daily_task(state), &DailyInput { day })
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+fn daily_task(state: &AppState) -> DailyTask {
+    DailyTask {
+        state: state.clone(),
+    }
+}
+
+/// Runs every task that is due now, on this process, until none is left (the daily
+/// passes first, then the mail they queued); the number run. What the workers of
+/// `serve` do continuously; tests and one-shot commands call it instead of waiting.
+pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
+    let daily = Worker::new(state.jobs.daily_queue().await?, daily_task(state));
+    let mail = Worker::new(state.jobs.mail_queue().await?, state.jobs.mail_task());
+    let mut ran = 0;
+    loop {
+        let mut any = false;
+        while daily.process_next_task().await.map_err(internal)?.is_some() {
             ran += 1;
+            any = true;
         }
-        Ok(ran)
+        while mail.process_next_task().await.map_err(internal)?.is_some() {
+            ran += 1;
+            any = true;
+        }
+        if !any {
+            return Ok(ran);
+        }
     }
 }
 
@@ -143,7 +188,55 @@ pub fn start(state: &AppState) -> Vec<JoinHandle<()>> {
                 }
             }
         });
-        vec![mail, sweep]
+        let daily = tokio::spawn(daily_worker(state.clone()));
+        let scheduler = tokio::spawn(daily_scheduler(state.clone()));
+        vec![mail, sweep, daily, scheduler]
+    }
+}
+
+async fn daily_worker(state: AppState) {
+    loop {
+        match state.jobs.daily_queue().await {
+            Ok(queue) => {
+                let worker = Worker::new(queue, daily_task(&state));
+                if let Err(e) = worker.run_every(jiff_seconds(30)).await {
+                    tracing::warn!(error = %e, "daily worker stopped; restarting");
+                }
+            }
+            Err(e) => tracing::warn!(error = ?e, "daily queue unavailable"),
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+}
+
+/// Enqueues the daily pass every morning. Every instance runs this loop; one
+/// holds the scheduler's advisory lock, the others retry every minute, so one
+/// takes over when that instance stops.
+async fn daily_scheduler(state: AppState) {
+    loop {
+        let tz = crate::timezone::current(&state.db)
+            .await
+            .map(|tz| tz.name().to_owned())
+            .unwrap_or_else(|_| "Europe/Paris".to_owned());
+        let outcome = async {
+            let queue = state
+                .jobs
+                .daily_queue()
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            let schedule = ZonedSchedule::new(DAILY_AT, &tz).map_err(|e| e.to_string())?;
+            queue
+                .schedule(&state.db, &schedule, &DailyInput::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let scheduler = Scheduler::new(queue, daily_task(&state));
+            scheduler.run().await.map_err(|e| e.to_string())
+        }
+        .await;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "daily schedule not running; retrying");
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }
 
