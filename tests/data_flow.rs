@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use common::{TestApp, TestResponse};
 
 const ALICE: &str = "kam.alice@boussole.example";
@@ -808,4 +808,37 @@ async fn the_kam_asks_with_a_due_date_and_bad_requests_are_refused_clearly() {
     let page = kate.get(&format!("{path}?period={month}")).await;
     assert_eq!(page.count("#requests tr[data-status=open]"), 1);
     std::fs::remove_dir_all(&w.dir).ok();
+}
+
+#[tokio::test]
+async fn the_demo_has_requests_in_every_state_with_contributors_late_on_some() {
+    let mut app = TestApp::with_demo().await;
+    app.accept_language = Some("en".into());
+    app.login("direction@boussole.example").await;
+    let page = app.get("/requests").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let total = |status: &str| {
+        page.text(&format!(
+            "#completion-accounts tfoot td[data-status='{status}']"
+        ))
+        .trim()
+        .parse::<usize>()
+        .unwrap()
+    };
+    // On the first days of a month the due dates crowd together; later, all four show.
+    assert!(total("on_time") > 0 && total("late") > 0, "{}", page.body);
+    assert!(total("missing") + total("open") >= 6);
+    if chrono::Utc::now().date_naive().day() > 6 {
+        assert!(total("missing") > 0 && total("open") > 0);
+    }
+    // A contributor sees theirs in the inbox, soonest due first.
+    let mut contributor = app.other_browser();
+    contributor.login("logistique@boussole.example").await;
+    let inbox = contributor.get("/inbox").await;
+    let dues: Vec<String> = inbox
+        .html()
+        .select(&scraper::Selector::parse("#inbox-requests li").unwrap())
+        .map(|li| li.value().attr("data-status").unwrap_or_default().to_owned())
+        .collect();
+    assert!(!dues.is_empty(), "{}", inbox.body);
 }

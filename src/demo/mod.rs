@@ -4,6 +4,7 @@
 mod activity;
 mod director;
 mod evaluation;
+mod requests;
 pub mod scorecard;
 mod voc;
 mod voc_texts;
@@ -317,6 +318,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     // survey answers then follow those values, so both tell the same story.
     director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
+    requests::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     audit::record(&mut *tx, &actor, audit::Entry::new("demo.loaded")).await?;
     crate::db::commit(tx).await?;
     Ok(())
