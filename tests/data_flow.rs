@@ -637,7 +637,7 @@ async fn two_job_runners_on_one_database_send_each_reminder_exactly_once() {
     a.unwrap();
     b.unwrap();
     // Two open requests, each late (owner) and escalated (KAM): four reminders.
-    let new: Vec<(String, String)> = w.mails().into_iter().skip(0).collect();
+    let new = w.mails();
     assert_eq!(
         new.len() - before,
         4,
@@ -838,7 +838,12 @@ async fn the_demo_has_requests_in_every_state_with_contributors_late_on_some() {
     let dues: Vec<String> = inbox
         .html()
         .select(&scraper::Selector::parse("#inbox-requests li").unwrap())
-        .map(|li| li.value().attr("data-status").unwrap_or_default().to_owned())
+        .map(|li| {
+            li.value()
+                .attr("data-status")
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
     assert!(!dues.is_empty(), "{}", inbox.body);
 }

@@ -39,7 +39,13 @@ pub async fn load(tx: &mut PgConnection, today: NaiveDate) -> sqlx::Result<()> {
             0 => (day(2), Some(at(day(3)))),
             1 => {
                 let due = day(5);
-                (due, Some(at(due.checked_add_days(Days::new(2)).unwrap_or(due).min(today))))
+                (
+                    due,
+                    Some(at(due
+                        .checked_add_days(Days::new(2))
+                        .unwrap_or(due)
+                        .min(today))),
+                )
             }
             2 => (day(3), None),
             _ => (today.checked_add_days(Days::new(4)).unwrap_or(today), None),

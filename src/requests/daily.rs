@@ -101,6 +101,9 @@ struct Owned {
     owner_locale: Option<String>,
 }
 
+/// A request the pass created: the KPI, its period, its due date.
+type Created<'a> = (&'a Owned, Period, NaiveDate);
+
 /// Creates the requests of each KPI's last closed period, while it is not yet due
 /// (a KPI given an owner in mid-month is not asked for months long gone), unless
 /// the value is already there.
@@ -121,7 +124,7 @@ async fn schedule(
     .await?;
     let site = mails::site(&state.config);
     // (owner, account) → the new requests, for one e-mail each.
-    let mut created: BTreeMap<(i64, i64), Vec<(&Owned, Period, NaiveDate)>> = BTreeMap::new();
+    let mut created: BTreeMap<(i64, i64), Vec<Created<'_>>> = BTreeMap::new();
     for k in &owned {
         let period = Period::containing(k.frequency, today).prev();
         let due = rules::default_due(&period);
