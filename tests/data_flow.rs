@@ -847,3 +847,66 @@ async fn the_demo_has_requests_in_every_state_with_contributors_late_on_some() {
         .collect();
     assert!(!dues.is_empty(), "{}", inbox.body);
 }
+
+#[tokio::test]
+async fn a_contest_cannot_replace_a_value_of_a_locked_period_but_may_still_be_raised() {
+    let app = TestApp::with_demo().await;
+    let (account, kpi, period): (i64, i64, String) = sqlx::query_as(
+        "SELECT a.id, k.id, to_char(v.period, 'YYYY-MM') FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         JOIN kpi_values v ON v.account_kpi_id = k.id AND v.period = (SELECT max(period) FROM kpi_values WHERE account_kpi_id = k.id) \
+         WHERE a.slug = 'lumiere-retail' AND k.visibility = 'shared' AND k.frequency = 'monthly' AND k.unit = 'percent' \
+           AND v.validation = 'awaiting' ORDER BY k.id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let month = format!("{period}-01");
+    sqlx::query("INSERT INTO period_locks (account_id, month) VALUES ($1, $2::date)")
+        .bind(account)
+        .bind(&month)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let before = stored(&app, kpi, &month).await;
+    // The client may still contest (a verdict, not a change of the number).
+    let mut client = app.other_browser();
+    client.login("client@lumiere-retail.example").await;
+    let r = client
+        .post_form(
+            &format!("/portal/kpis/{kpi}/evaluate"),
+            &[
+                ("period", &period),
+                ("action", "contest"),
+                ("body", "Deux livraisons manquent"),
+                ("proposed_value", "42,5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Accepting the proposal would change the number: refused in words.
+    let mut kam = app.other_browser();
+    kam.login(ALICE).await;
+    let r = kam
+        .post_form(
+            &format!("/accounts/{account}/kpis/{kpi}/evaluate"),
+            &[("period", &period), ("action", "accept"), ("body", "OK")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (_, page) = kam.get_follow(r.location().unwrap()).await;
+    assert!(
+        page.text(".flash--error").contains("verrouillée"),
+        "{}",
+        page.body
+    );
+    assert_eq!(stored(&app, kpi, &month).await, before);
+    let validation: String = sqlx::query_scalar(
+        "SELECT validation::text FROM kpi_values WHERE account_kpi_id = $1 AND period = $2::date",
+    )
+    .bind(kpi)
+    .bind(&month)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(validation, "contested");
+}
