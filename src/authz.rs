@@ -39,6 +39,10 @@ pub fn allows(role: Role, area: Area) -> bool {
     }
 }
 
+/// Who may be asked for a KPI's value by a data request, as a condition on a
+/// `users u` row: active internal staff (client contacts answer through the portal).
+pub const ASKABLE_OWNER_SQL: &str = "(u.active AND u.role <> 'client')";
+
 /// Admins and directors see every account; everyone else a scope (`member_filter`).
 pub fn sees_every_account(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Director)
@@ -105,6 +109,7 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/kpis", "nav-kpi-library"),
             ("/admin/voc", "nav-voc-admin"),
             ("/admin/audit", "nav-audit"),
+            ("/admin/jobs", "nav-jobs"),
             ("/portfolio", "nav-portfolio"),
             ("/accounts", "nav-accounts"),
         ],
@@ -113,6 +118,7 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/selection", "nav-selection"),
             ("/capabilities", "nav-capabilities"),
             ("/drivers", "nav-drivers"),
+            ("/requests", "nav-requests"),
             ("/accounts", "nav-accounts"),
             ("/voc", "nav-voc"),
         ],
@@ -120,6 +126,7 @@ pub fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/accounts", "nav-my-accounts"),
             ("/evaluations", "nav-evaluations"),
             ("/notifications", "nav-notifications"),
+            ("/requests", "nav-requests"),
             ("/portfolio", "nav-portfolio"),
             ("/voc", "nav-voc"),
             ("/inbox", "nav-inbox"),

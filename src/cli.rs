@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Load the demo data when the database is empty.
     #[arg(long)]
     pub demo: bool,
+    /// Do not run background jobs in this instance (another instance runs them).
+    #[arg(long, env = "BOUSSOLE_NO_JOBS", default_value_t = false)]
+    pub no_jobs: bool,
     /// Address and port to listen on.
     #[arg(
         long,

@@ -152,6 +152,14 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     // are recomputed in the background (pages bring up to date what they show).
     let keeper = tokio::spawn(crate::scorecard::state::keeper(database.pool.clone()));
 
+    // Background jobs (mail, the daily pass): every instance runs workers; each job
+    // is taken by one of them only.
+    let workers = if args.no_jobs {
+        Vec::new()
+    } else {
+        crate::jobs::start(&state)
+    };
+
     // Expired sessions are deleted in the background, hourly. The store's own loop
     // ends at its first error, so a database outage would stop it for good: loop here.
     let store = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
@@ -189,6 +197,9 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     .await;
     sweeper.abort();
     keeper.abort();
+    for w in workers {
+        w.abort();
+    }
     if let Some(m) = metrics_server {
         m.abort();
     }

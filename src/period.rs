@@ -156,6 +156,14 @@ impl Period {
         }
     }
 
+    /// The first day of the month in which the period ends: the month a lock
+    /// must cover for the period's value to be locked (`locks`, and the SQL
+    /// function `period_closing_month` of migration 0020).
+    pub fn closing_month(&self) -> NaiveDate {
+        let end = self.end();
+        NaiveDate::from_ymd_opt(end.year(), end.month(), 1).unwrap_or(end)
+    }
+
     /// The last day of the period.
     pub fn end(&self) -> NaiveDate {
         let next = month_start(month_index(self.start) + months_in(self.frequency));

@@ -16,9 +16,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, admin, auth, capabilities, drivers, evaluation, health, inbox, kpis, metrics,
-    notifications, opportunities, plan, portal, portfolio, scorecard, selection, sharing, timezone,
-    users, value, values, voc,
+    accounts, admin, auth, capabilities, drivers, evaluation, health, inbox, jobs, kpis, locks,
+    metrics, notifications, opportunities, plan, portal, portfolio, requests, scorecard, selection,
+    sharing, timezone, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -78,6 +78,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/help/scoring", get(scorecard::help::page))
         .route("/accounts/{id}/team", post(accounts::team::add))
+        // Period locks
+        .route("/accounts/{id}/locks", get(locks::page).post(locks::lock))
+        .route("/accounts/{id}/locks/{month}/unlock", post(locks::unlock))
         .route(
             "/accounts/{id}/team/{user_id}/remove",
             post(accounts::team::remove),
@@ -136,6 +139,18 @@ pub fn app(state: AppState) -> Router {
             get(timezone::show).post(timezone::save),
         )
         .route("/inbox", get(inbox::page))
+        // Data requests and reminders
+        .route(
+            "/accounts/{id}/requests",
+            get(requests::account::page).post(requests::account::create),
+        )
+        .route("/accounts/{id}/requests.csv", get(requests::account::csv))
+        .route("/requests", get(requests::overview::page))
+        .route("/requests.csv", get(requests::overview::csv))
+        .route(
+            "/me/reminders",
+            get(requests::settings::page).post(requests::settings::save),
+        )
         // CSV import
         .route(
             "/import",
@@ -337,6 +352,8 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/users/new", get(users::admin::new_page))
         .route("/admin/audit", get(admin::audit::show))
         .route("/admin/audit.csv", get(admin::audit::csv))
+        .route("/admin/jobs", get(jobs::admin::page))
+        .route("/admin/jobs.csv", get(jobs::admin::csv))
         .fallback(|| async { crate::error::AppError::NotFound });
 
     // Infrastructure: no session, no context.

@@ -18,6 +18,10 @@ pub struct AppState {
     pub drivers: Arc<crate::drivers::cache::Cache>,
     /// Turns for the heavy pages (`web::limit`), `config.heavy_pages` of them.
     pub heavy: Arc<Semaphore>,
+    /// The background job queues (`jobs`): mail goes through them.
+    pub jobs: Arc<crate::jobs::Jobs>,
+    /// "Today" for time-dependent rules; tests set it.
+    pub clock: Arc<crate::clock::Clock>,
 }
 
 impl AppState {
@@ -29,9 +33,12 @@ impl AppState {
             .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
             .map(Arc::new);
         let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
+        let jobs = Arc::new(crate::jobs::Jobs::new(db.clone(), mailer.clone()));
         Self {
             db,
             heavy,
+            jobs,
+            clock: Arc::default(),
             config: Arc::new(config),
             mailer,
             drivers: Arc::default(),

@@ -266,6 +266,20 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ),
     ("GET", "/help/scoring", Rule::Area(Area::Any)),
     ("POST", "/accounts/{id}/team", Rule::Editable),
+    ("GET", "/accounts/{id}/locks", Rule::Editable),
+    ("POST", "/accounts/{id}/locks", Rule::Editable),
+    ("GET", "/accounts/{id}/requests", Rule::Visible),
+    ("POST", "/accounts/{id}/requests", Rule::Editable),
+    ("GET", "/accounts/{id}/requests.csv", Rule::Visible),
+    ("GET", "/requests", Rule::Area(Area::Portfolio)),
+    ("GET", "/requests.csv", Rule::Area(Area::Portfolio)),
+    ("GET", "/me/reminders", Rule::Area(Area::Any)),
+    ("POST", "/me/reminders", Rule::Area(Area::Any)),
+    (
+        "POST",
+        "/accounts/{id}/locks/{month}/unlock",
+        Rule::Editable,
+    ),
     (
         "POST",
         "/accounts/{id}/team/{user_id}/remove",
@@ -465,6 +479,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/admin/users/new", Rule::Area(Area::Admin)),
     ("GET", "/admin/audit", Rule::Area(Area::Admin)),
     ("GET", "/admin/audit.csv", Rule::Area(Area::Admin)),
+    ("GET", "/admin/jobs", Rule::Area(Area::Admin)),
+    ("GET", "/admin/jobs.csv", Rule::Area(Area::Admin)),
     // Infrastructure
     ("GET", "/accounts/{id}/clients", Rule::Editable),
     ("POST", "/accounts/{id}/clients/invite", Rule::Editable),
@@ -985,6 +1001,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{link_id}",
         "{code}",
         "{opportunity_id}",
+        "{month}",
         "{run_id}",
         "{objective_id}",
         "{action_id}",
@@ -1088,6 +1105,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{opportunity_id}", "0")
         .replace("{objective_id}", "0")
         .replace("{action_id}", "0")
+        .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
 }
 

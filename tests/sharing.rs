@@ -573,6 +573,8 @@ async fn with_a_mail_server_configured_the_invitation_is_mailed_not_shown() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The page only queued the message; the job sends it.
+    assert_eq!(boussole::jobs::run_due(&kam.state).await.unwrap(), 1);
     assert!(
         r.text("#invitation-mailed")
             .contains("paul.girard@lumiere-retail.example")

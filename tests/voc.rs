@@ -359,6 +359,8 @@ async fn survey_links_are_mailed_and_any_text_is_stored_and_shown_safely() {
         r.text("#survey-links")
             .contains("hugo.martin@lumiere-retail.example")
     );
+    // The page only queued the message; the job sends it.
+    assert_eq!(boussole::jobs::run_due(&kam.state).await.unwrap(), 1);
     assert_eq!(
         r.count("#survey-links code"),
         0,

@@ -74,3 +74,7 @@ action-plan-objective-updated = Plan objective updated
 action-plan-action-created = Plan action added
 action-plan-action-updated = Plan action updated
 action-plan-risk-created = Plan risk added
+action-period-locked = Period locked
+action-period-unlocked = Period unlocked
+action-data-request-created = Data request sent
+action-user-reminders-changed = Reminder preference changed

@@ -81,7 +81,7 @@ universe-visibility-set = { $count ->
    *[other] { $count } KPIs of { $universe } are now: { $visibility }.
 }
 universe-visibility-beyond-stage = At stage { $stage }, KPIs can be at most: { $allowed }. Raise the stage first.
-invitation-mailed = Invitation e-mailed to
+invitation-mailed = An e-mail with the invitation is on its way to
 invitation-mail-failed = The invitation exists, but the mail server refused the message. Pass this link on to your contact yourself:
 invitation-mail-subject = Your access to the shared scorecard
 invitation-mail-body = Hello { $name },

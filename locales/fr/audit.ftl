@@ -74,3 +74,7 @@ action-plan-objective-updated = Objectif du plan modifié
 action-plan-action-created = Action du plan ajoutée
 action-plan-action-updated = Action du plan modifiée
 action-plan-risk-created = Risque du plan ajouté
+action-period-locked = Période verrouillée
+action-period-unlocked = Période déverrouillée
+action-data-request-created = Demande de données envoyée
+action-user-reminders-changed = Préférence de relances changée

@@ -81,7 +81,7 @@ universe-visibility-set = { $count ->
    *[other] { $count } indicateurs de l'univers { $universe } sont désormais : { $visibility }.
 }
 universe-visibility-beyond-stage = Au stade { $stage }, un indicateur peut être au plus : { $allowed }. Relevez d'abord le stade.
-invitation-mailed = Invitation envoyée par e-mail à
+invitation-mailed = Un e-mail d’invitation part vers
 invitation-mail-failed = L'invitation existe, mais le serveur de messagerie a refusé le message. Transmettez vous-même ce lien à votre contact :
 invitation-mail-subject = Votre accès au tableau de bord partagé
 invitation-mail-body = Bonjour { $name },

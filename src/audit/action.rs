@@ -69,6 +69,10 @@ vocab!(
         PlanActionCreated => "plan_action.created",
         PlanActionUpdated => "plan_action.updated",
         PlanRiskCreated => "plan_risk.created",
+        PeriodLocked => "period.locked",
+        PeriodUnlocked => "period.unlocked",
+        DataRequestCreated => "data_request.created",
+        UserRemindersChanged => "user.reminders_changed",
     }
 );
 

@@ -123,6 +123,11 @@ pub async fn pool(opts: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
 /// Applies our migrations and the session store's table.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
+    // The job queue's tables, in their own schema with their own migration record
+    // (`underway._sqlx_migrations`), so ours and theirs never mix; run after ours
+    // because it copies the shape of `public._sqlx_migrations`. Part of the test
+    // template too, so every cloned test database has them.
+    underway::run_migrations(pool).await?;
     crate::voc::store::seed_themes(pool).await?;
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()

@@ -5,6 +5,7 @@ mod activity;
 mod director;
 mod evaluation;
 mod plan;
+mod requests;
 pub mod scorecard;
 mod voc;
 mod voc_texts;
@@ -318,6 +319,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     // survey answers then follow those values, so both tell the same story.
     director::load(&mut tx).await?;
     voc::load(&mut tx).await?;
+    requests::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     // Plans last: they read the contacts and the scorecard state.
     plan::load(&mut tx).await?;
     audit::record(

@@ -268,7 +268,7 @@ async fn act(
     if let (Action::Accept, Some(v)) = (action, contested_proposal) {
         // The client's number becomes the value, with its provenance in the history.
         let comment = ui_comment(body);
-        values::save(
+        let saved = values::save(
             &mut tx,
             &t.kpi,
             &NewValue {
@@ -282,6 +282,10 @@ async fn act(
             &ctx.actor(),
         )
         .await?;
+        if saved == values::Saved::Locked {
+            // Nothing of this step is kept (the transaction is dropped).
+            return Ok(Err("evaluation-period-locked"));
+        }
     }
     if next != status || action == Action::Accept {
         sqlx::query(

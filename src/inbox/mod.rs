@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::auth::extract::InboxUser;
 use crate::domain::Frequency;
@@ -45,6 +45,8 @@ pub struct Item {
 pub struct InboxPage {
     pub ui: Ui,
     pub items: Vec<Item>,
+    /// Open data requests to this person, soonest due first, answered in place.
+    pub requests: Vec<crate::requests::RequestView>,
 }
 
 pub async fn page(
@@ -63,7 +65,12 @@ pub async fn page(
     .bind(user.id)
     .fetch_all(&state.db)
     .await?;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
+    let requests = crate::requests::store::open_for_owner(&state.db, user.id)
+        .await?
+        .iter()
+        .map(|r| crate::requests::view(&ui, r, today))
+        .collect();
     let items = rows
         .into_iter()
         .map(|r| {
@@ -96,5 +103,9 @@ pub async fn page(
             }
         })
         .collect();
-    render(&InboxPage { ui, items })
+    render(&InboxPage {
+        ui,
+        items,
+        requests,
+    })
 }

@@ -320,6 +320,26 @@ pub async fn enter_value(
         &ctx.actor(),
     )
     .await?;
+    if saved == values::Saved::Locked {
+        drop(tx);
+        let mut e = refused(&ui, "value-locked");
+        e.error = Some(values::locked_message(
+            ui.locale,
+            &kpi,
+            checked.period.start,
+        ));
+        return kpi_view(
+            &state,
+            ui,
+            account,
+            kpi_id,
+            None,
+            Some(e),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
     crate::db::commit(tx).await?;
     let key = if saved == values::Saved::Unchanged {
         "value-unchanged"

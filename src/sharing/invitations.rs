@@ -197,40 +197,34 @@ pub async fn invite(
             .after(serde_json::json!({ "email": email, "name": name, "valid_days": VALID_DAYS })),
     )
     .await?;
-    crate::db::commit(tx).await?;
     let link = format!(
         "{}/invitation/{token}",
         site(&state, &headers).unwrap_or_default()
     );
-    let mailed = match &state.mailer {
-        Some(mailer) => {
-            let body = ui.locale.t_args(
-                "invitation-mail-body",
-                &[
-                    ("name", name.clone().into()),
-                    ("kam", user.name.clone().into()),
-                    ("account", account.name.clone().into()),
-                    ("link", link.clone().into()),
-                    ("days", VALID_DAYS.into()),
-                ],
-            );
-            let mail = crate::mail::Mail {
-                to_name: &name,
-                to_email: &email,
-                subject: &ui.t("invitation-mail-subject"),
-                body: &body,
-            };
-            match mailer.send(&mail).await {
-                Ok(()) => true,
-                Err(e) => {
-                    // The invitation exists; the KAM gets the link to pass on instead.
-                    tracing::warn!(error = %e, "invitation e-mail not sent");
-                    false
-                }
-            }
-        }
-        None => false,
-    };
+    // With a mail server, the message is queued in this transaction (the page never
+    // waits for the server; a refusal is retried, and shows on /admin/jobs).
+    let mailed = state.jobs.mails();
+    if mailed {
+        let body = ui.locale.t_args(
+            "invitation-mail-body",
+            &[
+                ("name", name.clone().into()),
+                ("kam", user.name.clone().into()),
+                ("account", account.name.clone().into()),
+                ("link", link.clone().into()),
+                ("days", VALID_DAYS.into()),
+            ],
+        );
+        let mail = crate::jobs::OutgoingMail {
+            kind: "invitation".into(),
+            to_name: name.clone(),
+            to_email: email.clone(),
+            subject: ui.t("invitation-mail-subject"),
+            body,
+        };
+        state.jobs.send_mail(&mut tx, &mail).await?;
+    }
+    crate::db::commit(tx).await?;
     let mut p = page(&state, ui, account).await?;
     if mailed {
         p.mailed_to = Some(email);

@@ -482,6 +482,8 @@ fn read_header(cells: &[String]) -> Option<Vec<Option<Column>>> {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     accounts: HashMap<String, AccountRef>,
+    /// (account, first day of a locked month): see `locks`.
+    locked: std::collections::HashSet<(i64, NaiveDate)>,
 }
 
 #[derive(Debug, Clone)]
@@ -507,6 +509,11 @@ impl Catalogue {
                 kpis: HashMap::new(),
             },
         );
+    }
+
+    /// Records a locked month of an account: rows whose period closes in it are refused.
+    pub fn add_lock(&mut self, account_id: i64, month: NaiveDate) {
+        self.locked.insert((account_id, month));
     }
 
     /// Adds a KPI to an account added before (ignored otherwise).
@@ -570,6 +577,10 @@ pub enum ProblemKind {
     },
     /// NUL, another control character or a text-direction override.
     ControlCharacters,
+    /// The period closes in a month locked for this account (first day of it).
+    Locked {
+        month: NaiveDate,
+    },
 }
 
 impl Problem {
@@ -628,6 +639,13 @@ impl Problem {
                 ],
             ),
             ProblemKind::ControlCharacters => locale.t("import-control-characters"),
+            ProblemKind::Locked { month } => locale.t_args(
+                "import-period-locked",
+                &[(
+                    "month",
+                    FluentValue::from(Period::containing(Frequency::Monthly, *month).label(locale)),
+                )],
+            ),
             ProblemKind::Duplicate { first_line } => locale.t_args(
                 "import-duplicate",
                 &[("first", FluentValue::from(*first_line))],
@@ -744,6 +762,19 @@ impl<'c> Validator<'c> {
 
         let period = match kpi {
             Some(k) if !row.period.is_empty() => match Period::parse(k.frequency, &row.period) {
+                Ok(p)
+                    if account.is_some_and(|a| {
+                        self.catalogue.locked.contains(&(a.id, p.closing_month()))
+                    }) =>
+                {
+                    problem(
+                        Column::Period,
+                        ProblemKind::Locked {
+                            month: p.closing_month(),
+                        },
+                    );
+                    None
+                }
                 Ok(p) => Some(p.start),
                 Err(e) => {
                     problem(

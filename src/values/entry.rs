@@ -273,6 +273,33 @@ pub async fn save(
         &ctx.actor(),
     )
     .await?;
+    if outcome == Saved::Locked {
+        drop(tx);
+        // The period was closed (after a review): say so, keep what they typed.
+        let message = values::locked_message(ui.locale, &kpi, checked.period.start);
+        let form = form.visible();
+        return if inline {
+            let e = InlineError {
+                kpi_id,
+                message,
+                input: form.value.clone(),
+                comment: form.comment.clone(),
+            };
+            show(
+                &state,
+                &user,
+                ui,
+                account,
+                month,
+                Some(e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        } else {
+            let page = value_page(ui, account, &kpi, form, "period", Some(message), None);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        };
+    }
     if outcome == Saved::Conflict {
         drop(tx);
         // Show what is there now, and keep what they typed so they can decide.

@@ -154,6 +154,8 @@ pub enum Saved {
     Unchanged,
     /// Someone changed it since the form was loaded: nothing written.
     Conflict,
+    /// The period is locked (`locks`): nothing written.
+    Locked,
 }
 
 pub struct NewValue<'a> {
@@ -167,6 +169,16 @@ pub struct NewValue<'a> {
     pub check_version: bool,
 }
 
+/// The message for a value refused because its period is locked, naming the month.
+pub fn locked_message(locale: crate::i18n::Locale, kpi: &AccountKpi, period: NaiveDate) -> String {
+    let month = crate::period::Period::from_start(kpi.frequency, period)
+        .unwrap_or_else(|| crate::period::Period::containing(kpi.frequency, period))
+        .closing_month();
+    let label =
+        crate::period::Period::containing(crate::domain::Frequency::Monthly, month).label(locale);
+    locale.t_args("value-locked", &[("month", label.into())])
+}
+
 /// Saves a value inside the caller's transaction, with its history row and audit row.
 pub async fn save(
     tx: &mut PgConnection,
@@ -174,6 +186,9 @@ pub async fn save(
     v: &NewValue<'_>,
     actor: &audit::Actor,
 ) -> sqlx::Result<Saved> {
+    if crate::locks::is_locked(&mut *tx, kpi.account_id, kpi.frequency, v.period).await? {
+        return Ok(Saved::Locked);
+    }
     let current: Option<(Decimal, String, i32)> = sqlx::query_as(
         "SELECT value, comment, version FROM kpi_values WHERE account_kpi_id = $1 AND period = $2 FOR UPDATE",
     )

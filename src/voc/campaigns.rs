@@ -258,11 +258,12 @@ pub async fn send(
             .after(serde_json::json!({ "title": title, "invited": chosen.len(), "days": days })),
     )
     .await?;
-    crate::db::commit(tx).await?;
+    // With a mail server, each personal link is queued in this transaction, in the
+    // contact's language; the page never waits for the server.
     let mut created = Vec::new();
     for (name, email, link, language) in to_send {
         let mut mailed_to = None;
-        if let (Some(mailer), Some(email), Some(link)) = (&state.mailer, &email, &link) {
+        if let (true, Some(email), Some(link)) = (state.jobs.mails(), &email, &link) {
             let locale = if language == "en" {
                 crate::i18n::Locale::En
             } else {
@@ -277,16 +278,15 @@ pub async fn send(
                     ("days", i64::from(days).into()),
                 ],
             );
-            let mail = crate::mail::Mail {
-                to_name: &name,
-                to_email: email,
-                subject: &locale.t("survey-mail-subject"),
-                body: &body,
+            let mail = crate::jobs::OutgoingMail {
+                kind: "survey".into(),
+                to_name: name.clone(),
+                to_email: email.clone(),
+                subject: locale.t("survey-mail-subject"),
+                body,
             };
-            match mailer.send(&mail).await {
-                Ok(()) => mailed_to = Some(email.clone()),
-                Err(e) => tracing::warn!(error = %e, "survey e-mail not sent"),
-            }
+            state.jobs.send_mail(&mut tx, &mail).await?;
+            mailed_to = Some(email.clone());
         }
         created.push(CreatedLink {
             name,
@@ -294,6 +294,7 @@ pub async fn send(
             mailed_to,
         });
     }
+    crate::db::commit(tx).await?;
     let CampaignsPage { ui, account, .. } = base;
     let mut p = page(&state, ui, account, true).await?;
     p.created = created;

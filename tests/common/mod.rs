@@ -228,6 +228,8 @@ pub struct TestApp {
     pub db: PgPool,
     pub db_options: PgConnectOptions,
     pub config: Config,
+    /// The app's state: its job queues (`state.jobs.run_due()`) and clock.
+    pub state: AppState,
     router: Router,
     pub session_cookie: Option<String>,
     pub csrf: Option<String>,
@@ -242,11 +244,13 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> Self {
         let (db, db_options) = fresh_database().await;
-        let router = boussole::app(AppState::new(db.clone(), config.clone()));
+        let state = AppState::new(db.clone(), config.clone());
+        let router = boussole::app(state.clone());
         Self {
             db,
             db_options,
             config,
+            state,
             router,
             session_cookie: None,
             csrf: None,
@@ -275,6 +279,7 @@ impl TestApp {
             db: self.db.clone(),
             db_options: self.db_options.clone(),
             config: self.config.clone(),
+            state: self.state.clone(),
             router: self.router.clone(),
             session_cookie: None,
             csrf: None,

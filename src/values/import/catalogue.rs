@@ -3,8 +3,6 @@
 //! cost 1 + 2 × 500 queries). The page's list of codes and the checking of a file
 //! both read it.
 
-use sqlx::PgExecutor;
-
 use crate::authz;
 use crate::domain::{Frequency, Unit};
 use crate::i18n::Locale;
@@ -30,12 +28,14 @@ struct Row {
 /// The editable accounts and their KPIs, in the order of the accounts list.
 pub struct Editable {
     rows: Vec<Row>,
+    /// Locked months of those accounts (`locks`): rows into them are refused.
+    locked: Vec<(i64, chrono::NaiveDate)>,
 }
 
 /// The accounts `user` may edit (every account for admins and directors, the
 /// accounts they own for KAMs: `accounts::can_edit`), with their KPIs.
-pub async fn editable(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Editable> {
-    let rows = sqlx::query_as(
+pub async fn editable(db: &sqlx::PgPool, user: &User) -> sqlx::Result<Editable> {
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.id AS account_id, a.slug, a.name, k.id AS kpi_id, k.code, k.name_fr, k.name_en, \
                 k.unit, k.frequency \
          FROM accounts a LEFT JOIN account_kpis k ON k.account_id = a.id \
@@ -46,7 +46,10 @@ pub async fn editable(db: impl PgExecutor<'_>, user: &User) -> sqlx::Result<Edit
     .bind(user.id)
     .fetch_all(db)
     .await?;
-    Ok(Editable { rows })
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
+    ids.dedup();
+    let locked = crate::locks::locked_months(db, &ids).await?;
+    Ok(Editable { rows, locked })
 }
 
 impl Editable {
@@ -72,6 +75,9 @@ impl Editable {
                     },
                 );
             }
+        }
+        for (account_id, month) in &self.locked {
+            c.add_lock(*account_id, *month);
         }
         c
     }
