@@ -148,6 +148,9 @@ pub struct ServeArgs {
     /// (default: a quarter of the database pool).
     #[arg(long, env = "BOUSSOLE_HEAVY_PAGES", value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub heavy_pages: Option<u16>,
+    /// API requests each token may make per minute; past that, 429 with Retry-After.
+    #[arg(long, env = "BOUSSOLE_API_RATE_PER_MINUTE", default_value_t = crate::config::DEFAULT_API_RATE_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_per_minute: u32,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,
@@ -249,6 +252,7 @@ impl ServeArgs {
                 .map_or(DEFAULT_HEAVY_PAGES, usize::from)
                 .max(1),
             heavy_wait: HEAVY_WAIT,
+            api_rate_per_minute: serve.api_rate_per_minute,
         })
     }
 }

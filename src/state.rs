@@ -18,6 +18,8 @@ pub struct AppState {
     pub drivers: Arc<crate::drivers::cache::Cache>,
     /// Turns for the heavy pages (`web::limit`), `config.heavy_pages` of them.
     pub heavy: Arc<Semaphore>,
+    /// Per-token request rate of the API (`api::caller`).
+    pub api_limiter: Arc<crate::api::caller::Limiter>,
 }
 
 impl AppState {
@@ -29,9 +31,11 @@ impl AppState {
             .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
             .map(Arc::new);
         let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
+        let api_limiter = Arc::new(crate::api::caller::Limiter::new(config.api_rate_per_minute));
         Self {
             db,
             heavy,
+            api_limiter,
             config: Arc::new(config),
             mailer,
             drivers: Arc::default(),

@@ -66,3 +66,5 @@ action-selection-account-rated = Account rated (selection)
 action-director-settings-updated = Director settings updated
 action-director-time-zone-updated = Time zone updated
 action-demo-loaded = Demo data loaded
+action-api-token-created = API token created
+action-api-token-revoked = API token revoked

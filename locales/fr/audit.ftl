@@ -66,3 +66,5 @@ action-selection-account-rated = Compte noté (sélection)
 action-director-settings-updated = Réglages de direction modifiés
 action-director-time-zone-updated = Fuseau horaire modifié
 action-demo-loaded = Données de démonstration chargées
+action-api-token-created = Jeton d’API créé
+action-api-token-revoked = Jeton d’API révoqué

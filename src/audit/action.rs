@@ -61,6 +61,8 @@ vocab!(
         DirectorSettingsUpdated => "director.settings_updated",
         DirectorTimeZoneUpdated => "director.time_zone_updated",
         DemoLoaded => "demo.loaded",
+        ApiTokenCreated => "api_token.created",
+        ApiTokenRevoked => "api_token.revoked",
     }
 );
 
