@@ -57,6 +57,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens (as the tokens page does).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a backup of the database (pg_dump, custom format) to FILE.
     Backup {
         /// Where to write the backup (replaced if it exists).
@@ -200,6 +203,24 @@ pub enum UserCommand {
     Password {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as the user; prints the secret (shown only this once).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// A name to tell the token apart.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Allow writes (default: read only).
+        #[arg(long)]
+        write: bool,
+        /// Expire after this many days (default: never).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        expires_days: Option<i64>,
     },
 }
 

@@ -758,3 +758,46 @@ async fn the_portfolio_rows_are_the_csvs() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route_and_the_reference_page_shows_it() {
+    let mut app = TestApp::new().await;
+    let r = app.get("/api/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = json_of(&r);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let routes =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes.rs")).unwrap();
+    let mut seen = 0;
+    for line in routes.lines() {
+        let Some(start) = line.find("\"/api/v1") else {
+            continue;
+        };
+        let path = line[start + 1..].split('"').next().unwrap();
+        let ops = doc["paths"][path]
+            .as_object()
+            .unwrap_or_else(|| panic!("{path} missing from the OpenAPI document"));
+        assert!(!ops.is_empty());
+        seen += 1;
+    }
+    assert!(seen >= 8, "{seen}");
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let page = app
+        .get_with("/api/docs", &[("accept-language", "en")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("h1"), "API reference");
+    assert_eq!(page.count("script"), 0);
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(page.count("main section.card[id] h2 code"), documented);
+    assert!(page.count("table caption") >= documented);
+}

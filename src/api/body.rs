@@ -62,6 +62,51 @@ pub fn invalid(errors: Vec<(Option<usize>, String)>) -> Problem {
     p
 }
 
+/// The JSON pointers (RFC 6901) of every key or string holding a forbidden character.
+fn forbidden_strings(v: &serde_json::Value, at: &mut String, out: &mut Vec<String>) {
+    use serde_json::Value as V;
+    let len = at.len();
+    match v {
+        V::String(s) if crate::web::input::has_forbidden(s) => out.push(at.clone()),
+        V::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push_str(&format!("/{i}"));
+                forbidden_strings(item, at, out);
+                at.truncate(len);
+            }
+        }
+        V::Object(map) => {
+            for (k, item) in map {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                if crate::web::input::has_forbidden(k) {
+                    out.push(format!("{at}/{}", crate::web::input::visible(&key)));
+                    continue;
+                }
+                at.push('/');
+                at.push_str(&key);
+                forbidden_strings(item, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_found_with_their_place() {
+        let v = serde_json::json!({"items": [{"kpi": "ok"}, {"kpi": "a\u{0}b", "comment": "x"}], "n\u{1b}": 1});
+        let mut out = Vec::new();
+        super::forbidden_strings(&v, &mut String::new(), &mut out);
+        out.sort();
+        assert_eq!(
+            out,
+            vec!["/items/1/kpi".to_owned(), "/n\u{fffd}".to_owned()]
+        );
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = Problem;
 
@@ -94,6 +139,24 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             p.parser = Some(e.to_string());
             p
         })?;
+        // Control characters anywhere (a NUL cannot even be stored): refused whole,
+        // each place named, as the forms refuse them (`web::input`).
+        let mut bad = Vec::new();
+        forbidden_strings(&value, &mut String::new(), &mut bad);
+        if !bad.is_empty() {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::web::input::MESSAGE_KEY,
+            );
+            for pointer in bad.into_iter().take(100) {
+                let item = pointer
+                    .strip_prefix("/items/")
+                    .and_then(|r| r.split('/').next())
+                    .and_then(|n| n.parse().ok());
+                p = p.field(item, &pointer, crate::web::input::MESSAGE_KEY);
+            }
+            return Err(p);
+        }
         Ok(JsonBody { bytes, value })
     }
 }

@@ -24,6 +24,54 @@ impl utoipa::Modify for Bearer {
     }
 }
 
+/// What every operation may answer besides its own: a malformed path (400), no or
+/// a bad token (401), the rate limit (429), a database outage (503), and for
+/// operations with a body 413 and 415. Every error is a problem document.
+struct Problems;
+
+impl utoipa::Modify for Problems {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    problem::CONTENT_TYPE,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ProblemBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let mut common = vec!["400", "401", "429", "503"];
+                if op.request_body.is_some() {
+                    common.extend(["413", "415"]);
+                }
+                let responses = &mut op.responses.responses;
+                for status in common {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem("").into());
+                }
+                for (status, r) in responses.iter_mut() {
+                    if status.as_str() >= "400" {
+                        *r = problem("Problem details (RFC 9457)").into();
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Boussole API", version = "1",
@@ -31,7 +79,7 @@ impl utoipa::Modify for Bearer {
     paths(read::accounts, read::account, read::kpis, read::kpi, read::values,
           write::batch, write::one, write::put, portfolio::rows),
     components(schemas(problem::ProblemBody, problem::FieldError, write::ItemIn)),
-    modifiers(&Bearer)
+    modifiers(&Bearer, &Problems)
 )]
 pub struct ApiDoc;
 

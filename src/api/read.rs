@@ -243,8 +243,10 @@ pub struct ValuesQuery {
     /// Periods starting on or before this date.
     pub to: Option<NaiveDate>,
     /// The `next` of the previous page.
+    #[param(pattern = r"^[0-9]+_[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub after: Option<String>,
     /// Rows per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

@@ -32,7 +32,8 @@ pub const MAX_BATCH: usize = 1000;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchIn {
-    /// 1 to 1 000 values.
+    /// 1 to 1 000 values (each checked apart, so a bad one is named).
+    #[schema(value_type = Vec<ItemIn>, min_items = 1, max_items = 1000)]
     pub items: Vec<serde_json::Value>,
 }
 
@@ -45,9 +46,11 @@ pub struct ItemIn {
     /// The KPI's code in that account (`otif`).
     pub kpi: String,
     /// `2026-09` (monthly), `2026-Q3` (quarterly), `2026` (yearly): the KPI's frequency.
+    #[schema(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")]
     pub period: String,
     pub value: f64,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: String,
 }
 
@@ -355,7 +358,7 @@ fn period_of(kpi: &AccountKpi, code: &str) -> ApiResult<Period> {
 
 /// One value, with its `ETag` (its version).
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/kpis/{kpi_id}/values/{period}", tag = "values",
-    params(("id" = i64, Path), ("kpi_id" = i64, Path), ("period" = String, Path, description = "`2026-09`, `2026-Q3` or `2026`")),
+    params(("id" = i64, Path), ("kpi_id" = i64, Path), ("period" = String, Path, description = "`2026-09`, `2026-Q3` or `2026`", pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")),
     responses((status = 200, body = ValueOut, headers(("ETag" = String))),
               (status = 404, body = super::problem::ProblemBody), (status = 422, body = super::problem::ProblemBody)),
     security(("bearer" = [])))]
@@ -380,6 +383,7 @@ pub async fn one(
 pub struct ValueIn {
     pub value: f64,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub comment: String,
 }
 
@@ -401,7 +405,8 @@ fn if_match(headers: &HeaderMap) -> ApiResult<Option<i32>> {
 
 /// Records one value; with `If-Match`, only if it is still the version read.
 #[utoipa::path(put, path = "/api/v1/accounts/{id}/kpis/{kpi_id}/values/{period}", tag = "values",
-    params(("id" = i64, Path), ("kpi_id" = i64, Path), ("period" = String, Path),
+    params(("id" = i64, Path), ("kpi_id" = i64, Path),
+           ("period" = String, Path, pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"),
            ("If-Match" = Option<String>, Header, description = "the ETag read: 412 if the value changed since")),
     request_body = ValueIn,
     responses((status = 200, body = ValueOut, headers(("ETag" = String))),
@@ -417,7 +422,6 @@ pub async fn put(
     body: JsonBody,
 ) -> ApiResult<Response> {
     c.require_write()?;
-    let expected = if_match(&headers)?;
     let (_, kpi) = scope::writable_kpi(&state, &c, id, kpi_id).await?;
     let input: ValueIn = body::typed(body.value, None).map_err(|e| body::invalid(vec![e]))?;
     let form = ValueForm {
@@ -429,6 +433,8 @@ pub async fn put(
     let checked = entry::check(&kpi, &form).map_err(|(field, key)| {
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY, key).field(None, field, key)
     })?;
+    // After the input's checks: a bad request is told so, whatever its If-Match.
+    let expected = if_match(&headers)?;
     let mut tx = state.db.begin().await?;
     let saved = values::save(
         &mut tx,
