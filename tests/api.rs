@@ -801,3 +801,54 @@ async fn the_openapi_document_describes_every_api_route_and_the_reference_page_s
     assert_eq!(page.count("main section.card[id] h2 code"), documented);
     assert!(page.count("table caption") >= documented);
 }
+
+#[test]
+fn every_message_key_of_the_api_is_in_both_catalogues() {
+    use boussole::i18n::Locale;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/api");
+    let mut keys = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for literal in text.split('"').skip(1).step_by(2) {
+            let looks_like_key = ["api-", "error-", "period-", "value-", "field-"]
+                .iter()
+                .any(|p| literal.starts_with(p))
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !literal.ends_with('-');
+            if looks_like_key {
+                keys.insert(literal.to_owned());
+            }
+        }
+    }
+    assert!(keys.len() > 30, "{keys:?}");
+    for locale in Locale::ALL {
+        let missing: Vec<_> = keys.iter().filter(|k| !locale.has(k)).collect();
+        assert!(missing.is_empty(), "{locale}: {missing:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_readme_example_pushes_its_values() {
+    let mut app = TestApp::with_demo().await;
+    let (_, t) = app
+        .api_token("kam.alice@boussole.example", true, None)
+        .await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("-d '{\"items\"")
+        .expect("the README's curl example")
+        + 4;
+    let body = &readme[start..start + readme[start..].find("}]}'").unwrap() + 3];
+    let key = [
+        ("idempotency-key", "erp-2026-09"),
+        ("accept-language", "en"),
+    ];
+    let r = app
+        .api("POST", "/api/v1/values", Some(&t), Some(body), &key)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(json_of(&r)["items"].as_array().unwrap().len(), 2);
+}

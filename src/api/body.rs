@@ -92,21 +92,6 @@ fn forbidden_strings(v: &serde_json::Value, at: &mut String, out: &mut Vec<Strin
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn control_characters_are_found_with_their_place() {
-        let v = serde_json::json!({"items": [{"kpi": "ok"}, {"kpi": "a\u{0}b", "comment": "x"}], "n\u{1b}": 1});
-        let mut out = Vec::new();
-        super::forbidden_strings(&v, &mut String::new(), &mut out);
-        out.sort();
-        assert_eq!(
-            out,
-            vec!["/items/1/kpi".to_owned(), "/n\u{fffd}".to_owned()]
-        );
-    }
-}
-
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = Problem;
 
@@ -158,5 +143,20 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             return Err(p);
         }
         Ok(JsonBody { bytes, value })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_found_with_their_place() {
+        let v = serde_json::json!({"items": [{"kpi": "ok"}, {"kpi": "a\u{0}b", "comment": "x"}], "n\u{1b}": 1});
+        let mut out = Vec::new();
+        super::forbidden_strings(&v, &mut String::new(), &mut out);
+        out.sort();
+        assert_eq!(
+            out,
+            vec!["/items/1/kpi".to_owned(), "/n\u{fffd}".to_owned()]
+        );
     }
 }

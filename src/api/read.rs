@@ -77,7 +77,7 @@ pub async fn accounts(State(state): State<AppState>, c: Caller) -> ApiResult<Jso
             items.push(account_out(&a, scope::as_client(&c)));
         }
     }
-    items.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    items.sort_by_key(|a| a.name.to_lowercase());
     Ok(Json(AccountList { items }))
 }
 

@@ -190,6 +190,9 @@ async fn kpi_by_code(
     .await
 }
 
+/// A KPI named by (account slug, code): writable, or the key of why not.
+type Lookup = Result<(Account, AccountKpi), &'static str>;
+
 /// Every item checked and authorised, or every item's problem (nothing written).
 async fn check_batch(
     state: &AppState,
@@ -200,8 +203,7 @@ async fn check_batch(
     let mut shape = Vec::new();
     let mut errors = Vec::new();
     // One lookup and one authorisation per KPI, however many periods it has.
-    let mut kpis: HashMap<(String, String), Result<(Account, AccountKpi), &'static str>> =
-        HashMap::new();
+    let mut kpis: HashMap<(String, String), Lookup> = HashMap::new();
     let mut seen = HashSet::new();
     for (i, raw) in items.into_iter().enumerate() {
         let item: ItemIn = match body::typed(raw, Some(i)) {
