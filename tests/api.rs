@@ -824,7 +824,16 @@ fn every_message_key_of_the_api_is_in_both_catalogues() {
     }
     assert!(keys.len() > 30, "{keys:?}");
     for locale in Locale::ALL {
-        let missing: Vec<_> = keys.iter().filter(|k| !locale.has(k)).collect();
+        // With the arguments the API passes (a message with placeables needs them).
+        let args = [
+            ("max", 1.into()),
+            ("count", 2.into()),
+            ("seconds", 3.into()),
+        ];
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| locale.t_args(k, &args) == **k)
+            .collect();
         assert!(missing.is_empty(), "{locale}: {missing:?}");
     }
 }
