@@ -238,6 +238,7 @@ async fn bench(opts: &Options, server: &PgConnectOptions) -> anyhow::Result<()> 
             user_id: Some(director.id),
             email: Some(director.email.clone()),
             ip: None,
+            token_id: None,
         },
         rows: checked.rows,
     };

@@ -153,6 +153,16 @@ pub fn may_see_import_run(role: Role, user_id: i64, started_by: i64) -> bool {
     user_id == started_by || role == Role::Admin
 }
 
+/// Admins make service tokens: API tokens acting as another user (an integration).
+pub fn may_create_service_tokens(user: &User) -> bool {
+    user.role == Role::Admin
+}
+
+/// Who may revoke an API token: its user, and admins (any token, e.g. a leaked one).
+pub fn may_revoke_token(user: &User, owner_id: i64) -> bool {
+    user.id == owner_id || user.role == Role::Admin
+}
+
 /// The SQL form of `sharing::client_sees`, over `account_kpis k` joined to `accounts a`.
 /// Every client-facing query uses this one predicate, so the rule cannot drift
 /// between the portal, its exports and the feed.

@@ -57,6 +57,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage API tokens (as the tokens page does).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a backup of the database (pg_dump, custom format) to FILE.
     Backup {
         /// Where to write the backup (replaced if it exists).
@@ -151,6 +154,9 @@ pub struct ServeArgs {
     /// (default: a quarter of the database pool).
     #[arg(long, env = "BOUSSOLE_HEAVY_PAGES", value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub heavy_pages: Option<u16>,
+    /// API requests each token may make per minute; past that, 429 with Retry-After.
+    #[arg(long, env = "BOUSSOLE_API_RATE_PER_MINUTE", default_value_t = crate::config::DEFAULT_API_RATE_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_per_minute: u32,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,
@@ -203,6 +209,24 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as the user; prints the secret (shown only this once).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// A name to tell the token apart.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Allow writes (default: read only).
+        #[arg(long)]
+        write: bool,
+        /// Expire after this many days (default: never).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        expires_days: Option<i64>,
+    },
+}
+
 // The command line builds the configuration (not the other way round), so that
 // `config` knows nothing of clap.
 impl ServeArgs {
@@ -252,6 +276,7 @@ impl ServeArgs {
                 .map_or(DEFAULT_HEAVY_PAGES, usize::from)
                 .max(1),
             heavy_wait: HEAVY_WAIT,
+            api_rate_per_minute: serve.api_rate_per_minute,
         })
     }
 }

@@ -117,6 +117,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             database.shutdown().await;
             result
         }
+        Command::Token(cmd) => {
+            let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
+            let result = token_command(&database.pool, cmd).await;
+            database.shutdown().await;
+            result
+        }
     }
 }
 
@@ -271,6 +277,55 @@ fn password_from_env() -> anyhow::Result<(String, bool)> {
         }
         Err(_) => Ok((password::generate(), true)),
     }
+}
+
+async fn token_command(pool: &sqlx::PgPool, cmd: crate::cli::TokenCommand) -> anyhow::Result<()> {
+    use crate::api::token;
+    let crate::cli::TokenCommand::Create {
+        email,
+        name,
+        write,
+        expires_days,
+    } = cmd;
+    let user = users::find_by_email(pool, email.trim())
+        .await?
+        .filter(|u| u.active)
+        .with_context(|| format!("no active user with e-mail {}", email.trim()))?;
+    let name = name.trim();
+    anyhow::ensure!(
+        (1..=100).contains(&name.chars().count()) && !crate::web::input::has_forbidden(name),
+        "the token's name must be 1 to 100 printable characters"
+    );
+    let expires_at = expires_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d));
+    let mut tx = pool.begin().await?;
+    let (id, secret) = token::create(
+        &mut *tx,
+        &token::NewToken {
+            user_id: user.id,
+            kind: token::Kind::Personal,
+            name,
+            can_write: write,
+            account_ids: None,
+            expires_at,
+            created_by: user.id,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &audit::Actor {
+            email: Some("cli".into()),
+            ..Default::default()
+        },
+        audit::Entry::new(audit::Action::ApiTokenCreated)
+            .on("api_token", id)
+            .after(serde_json::json!({ "name": name, "user_id": user.id, "write": write, "expires_at": expires_at })),
+    )
+    .await?;
+    crate::db::commit(tx).await?;
+    // The secret alone on stdout, so scripts can capture it.
+    println!("{secret}");
+    Ok(())
 }
 
 async fn user_command(pool: &sqlx::PgPool, cmd: UserCommand) -> anyhow::Result<()> {

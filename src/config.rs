@@ -35,7 +35,14 @@ pub struct Config {
     pub heavy_pages: usize,
     /// How long a heavy page waits for its turn before it is answered 503.
     pub heavy_wait: Duration,
+    /// API requests one token may make per minute (`api::caller`): past that, 429
+    /// with Retry-After. Bursts up to a tenth of it (at least 10) are absorbed.
+    pub api_rate_per_minute: u32,
 }
+
+/// Ten a second on average: an integration pushing batches of 1 000 values never
+/// needs more, and a runaway script cannot take the server from everyone else.
+pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
 
 /// Heavy pages in flight by default: a quarter of the pool, the rest for everything else.
 pub const DEFAULT_HEAVY_PAGES: usize = crate::db::POOL_SIZE as usize / 4;
@@ -61,6 +68,7 @@ impl Config {
             metrics_listen: None,
             heavy_pages: DEFAULT_HEAVY_PAGES,
             heavy_wait: HEAVY_WAIT,
+            api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod authz;

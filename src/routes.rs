@@ -16,9 +16,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, admin, auth, capabilities, drivers, evaluation, health, inbox, jobs, kpis, locks,
-    metrics, notifications, opportunities, plan, portal, portfolio, requests, scorecard, selection,
-    sharing, timezone, users, value, values, voc,
+    accounts, admin, api, auth, capabilities, drivers, evaluation, health, inbox, jobs, kpis,
+    locks, metrics, notifications, opportunities, plan, portal, portfolio, requests, scorecard,
+    selection, sharing, timezone, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -354,7 +354,45 @@ pub fn app(state: AppState) -> Router {
         .route("/admin/audit.csv", get(admin::audit::csv))
         .route("/admin/jobs", get(jobs::admin::page))
         .route("/admin/jobs.csv", get(jobs::admin::csv))
+        // API tokens (the API itself is below, outside sessions)
+        .route(
+            "/settings/tokens",
+            get(api::tokens_page::show).post(api::tokens_page::create),
+        )
+        .route(
+            "/settings/tokens/{token_id}/revoke",
+            post(api::tokens_page::revoke),
+        )
         .fallback(|| async { crate::error::AppError::NotFound });
+
+    // The API: a bearer token per request (`api::caller`), no session, no CSRF (a
+    // browser never sends the token by itself), errors as problem details.
+    let api_routes = Router::new()
+        .route("/api/v1/accounts", get(api::read::accounts))
+        .route("/api/v1/accounts/{id}", get(api::read::account))
+        .route("/api/v1/accounts/{id}/kpis", get(api::read::kpis))
+        .route("/api/v1/accounts/{id}/kpis/{kpi_id}", get(api::read::kpi))
+        .route("/api/v1/accounts/{id}/values", get(api::read::values))
+        .route(
+            "/api/v1/accounts/{id}/kpis/{kpi_id}/values/{period}",
+            get(api::write::one).put(api::write::put),
+        )
+        .route("/api/v1/values", post(api::write::batch))
+        .route(
+            "/api/v1/portfolio",
+            get(api::portfolio::rows).route_layer(heavy.clone()),
+        )
+        .route("/api/openapi.json", get(api::docs::openapi_json))
+        .route("/api/docs", get(api::docs::page))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            api::body::MAX_BODY_BYTES,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn(api::problem::dress));
 
     // Infrastructure: no session, no context.
     let bare = Router::new()
@@ -388,7 +426,7 @@ pub fn app(state: AppState) -> Router {
         .layer(security::no_store())
         .layer(from_fn(errors::dress_bare));
 
-    let mut app = pages.merge(bare).layer(from_fn(metrics::track)).layer(
+    let mut app = pages.merge(api_routes).merge(bare).layer(from_fn(metrics::track)).layer(
         TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req
                 .extensions()

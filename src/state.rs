@@ -22,6 +22,8 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::Jobs>,
     /// "Today" for time-dependent rules; tests set it.
     pub clock: Arc<crate::clock::Clock>,
+    /// Per-token request rate of the API (`api::caller`).
+    pub api_limiter: Arc<crate::api::caller::Limiter>,
 }
 
 impl AppState {
@@ -34,11 +36,13 @@ impl AppState {
             .map(Arc::new);
         let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
         let jobs = Arc::new(crate::jobs::Jobs::new(db.clone(), mailer.clone()));
+        let api_limiter = Arc::new(crate::api::caller::Limiter::new(config.api_rate_per_minute));
         Self {
             db,
             heavy,
             jobs,
             clock: Arc::default(),
+            api_limiter,
             config: Arc::new(config),
             mailer,
             drivers: Arc::default(),

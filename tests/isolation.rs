@@ -229,6 +229,27 @@ enum Rule {
     /// Accounts area; an import run Alice started: hers and admins' to see, a 404
     /// for anyone else.
     ImportRun,
+    /// Any signed-in user; an API token that is nobody's (`0`): 404.
+    NobodysToken,
+    /// The API: by bearer token, not session (`api_routes_answer_every_role_by_token`).
+    Api(Api),
+}
+
+/// How an API route decides (each caller holds a read-write token of their own).
+#[derive(Debug, Clone, Copy)]
+enum Api {
+    /// The accounts list: staff of the accounts area and client users; 403 otherwise.
+    Accounts,
+    /// An account: as `Visible` for staff, the client's own account for clients.
+    Account,
+    /// A KPI of the account: for clients a shared KPI at stage 2 or more (the portal).
+    Kpi,
+    /// Writing a value: `ValueEntry` for staff, `PortalEntry` for clients.
+    Entry,
+    /// A batch of values: the empty batch is refused (422) to every token.
+    Batch,
+    /// The portfolio rows: the portfolio area.
+    Portfolio,
 }
 
 /// Every route of the app and its rule. `tests/isolation.rs` fails if
@@ -501,6 +522,42 @@ const TABLE: &[(&str, &str, Rule)] = &[
     // token never issued (tests/ops.rs covers the token and the separate address).
     ("GET", "/metrics", Rule::InvalidToken),
     ("GET", "/static/{*path}", Rule::Public),
+    // API tokens
+    ("GET", "/settings/tokens", Rule::Area(Area::Any)),
+    ("POST", "/settings/tokens", Rule::Area(Area::Any)),
+    (
+        "POST",
+        "/settings/tokens/{token_id}/revoke",
+        Rule::NobodysToken,
+    ),
+    // The API
+    ("GET", "/api/v1/accounts", Rule::Api(Api::Accounts)),
+    ("GET", "/api/v1/accounts/{id}", Rule::Api(Api::Account)),
+    ("GET", "/api/v1/accounts/{id}/kpis", Rule::Api(Api::Account)),
+    (
+        "GET",
+        "/api/v1/accounts/{id}/kpis/{kpi_id}",
+        Rule::Api(Api::Kpi),
+    ),
+    (
+        "GET",
+        "/api/v1/accounts/{id}/values",
+        Rule::Api(Api::Account),
+    ),
+    (
+        "GET",
+        "/api/v1/accounts/{id}/kpis/{kpi_id}/values/{period}",
+        Rule::Api(Api::Kpi),
+    ),
+    (
+        "PUT",
+        "/api/v1/accounts/{id}/kpis/{kpi_id}/values/{period}",
+        Rule::Api(Api::Entry),
+    ),
+    ("POST", "/api/v1/values", Rule::Api(Api::Batch)),
+    ("GET", "/api/v1/portfolio", Rule::Api(Api::Portfolio)),
+    ("GET", "/api/openapi.json", Rule::Public),
+    ("GET", "/api/docs", Rule::Public),
 ];
 
 /// POSTs that change something even with an empty form: they get a throwaway KPI
@@ -641,6 +698,8 @@ fn expect(
         | Rule::EditableTargetKpi => Area::Accounts,
         Rule::ValueEntry => Area::Staff,
         Rule::ImportRun => Area::Accounts,
+        Rule::NobodysToken => Area::Any,
+        Rule::Api(_) => unreachable!("API routes are checked by token"),
         Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget | Rule::PortalSurvey => {
             Area::Portal
         }
@@ -717,7 +776,87 @@ fn expect(
         Rule::PortalSurvey => Expect::Hidden,
         Rule::ImportRun if who.kind == Kind::Admin || who.email == Some(ALICE) => granted(method),
         Rule::ImportRun => Expect::Hidden,
+        Rule::NobodysToken => Expect::Hidden,
         _ => unreachable!("{rule:?}"),
+    }
+}
+
+/// What `who`'s read-write token should get on an API route.
+fn expect_api(
+    api: Api,
+    who: &Who,
+    account: Option<&Account>,
+    kpi: Option<&Kpi>,
+    accounts: &[Account],
+) -> Expect {
+    use StatusCode as S;
+    if who.kind == Kind::Anonymous {
+        return Expect::Status(S::UNAUTHORIZED);
+    }
+    let client = who.kind == Kind::Client;
+    let area = match api {
+        Api::Portfolio => who.kind.allows(Area::Portfolio),
+        Api::Entry | Api::Batch => true,
+        _ => client || who.kind.allows(Area::Accounts),
+    };
+    if !area {
+        return Expect::Status(S::FORBIDDEN);
+    }
+    let sees = |a: &Account| {
+        if client {
+            Some(a.id) == who.account_id
+        } else {
+            visible(who, a)
+        }
+    };
+    let stage = |id: i64| {
+        accounts
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.stage)
+            .unwrap_or(0)
+    };
+    let status = |s: StatusCode| Expect::Status(s);
+    match api {
+        Api::Accounts | Api::Portfolio => status(S::OK),
+        Api::Batch => status(S::UNPROCESSABLE_ENTITY),
+        Api::Account => {
+            if sees(account.expect("{id}")) {
+                status(S::OK)
+            } else {
+                Expect::Hidden
+            }
+        }
+        Api::Kpi => {
+            let (a, k) = (account.expect("{id}"), kpi.expect("{kpi_id}"));
+            let shown = k.account_id == a.id
+                && sees(a)
+                && (!client || (k.visibility != "internal" && stage(a.id) >= 2));
+            if shown { status(S::OK) } else { Expect::Hidden }
+        }
+        Api::Entry => {
+            let (a, k) = (account.expect("{id}"), kpi.expect("{kpi_id}"));
+            let in_account = k.account_id == a.id;
+            if client {
+                if !(in_account && sees(a) && k.visibility != "internal" && stage(a.id) >= 2) {
+                    Expect::Hidden
+                } else if !(k.visibility == "joint" && stage(a.id) >= 4) {
+                    status(S::FORBIDDEN)
+                } else {
+                    status(S::UNPROCESSABLE_ENTITY)
+                }
+            } else {
+                let owns = k.owner_id == Some(who.id);
+                if !in_account || !(visible(who, a) || owns) {
+                    Expect::Hidden
+                } else if editable(who, a) || owns {
+                    // The empty body: the value is missing.
+                    status(S::UNPROCESSABLE_ENTITY)
+                } else {
+                    status(S::FORBIDDEN)
+                }
+            }
+        }
     }
 }
 
@@ -1005,6 +1144,8 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{run_id}",
         "{objective_id}",
         "{action_id}",
+        "{token_id}",
+        "{period}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -1107,6 +1248,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{action_id}", "0")
         .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
+        .replace("{token_id}", "0")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.
@@ -1266,6 +1408,9 @@ async fn run_as(app: &TestApp, w: &World, who: &Who, report: &mut Report) {
     ];
     let mut logout = None;
     for (method, pattern, rule) in TABLE {
+        if matches!(rule, Rule::Api(_)) {
+            continue;
+        }
         if matches!(rule, Rule::Logout) {
             logout = Some((*method, *pattern, *rule));
             continue;
@@ -1491,7 +1636,10 @@ async fn anonymous_visitors_are_sent_to_login_and_tokenless_posts_refused() {
     let who = anonymous();
     let mut b = app.other_browser();
     b.get("/login").await;
-    for (method, pattern, rule) in TABLE.iter().filter(|(m, _, _)| *m == "POST") {
+    for (method, pattern, rule) in TABLE
+        .iter()
+        .filter(|(m, _, r)| *m == "POST" && !matches!(r, Rule::Api(_)))
+    {
         for c in cases(&w, method, pattern, *rule) {
             let path = path_of(&w, &c);
             let r = b.post_raw(&path, &[], &[]).await;
@@ -1682,4 +1830,126 @@ async fn hidden_and_missing_look_the_same() {
             "{email}: the 404 of {hidden} differs from that of {absent}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// The API, by token
+// ---------------------------------------------------------------------------
+
+/// The period code of the KPI's latest stored value (so a granted read finds one).
+async fn latest_period(app: &TestApp, kpi: i64) -> String {
+    let (period, frequency): (chrono::NaiveDate, String) = sqlx::query_as(
+        "SELECT v.period, k.frequency::text FROM kpi_values v JOIN account_kpis k ON k.id = v.account_kpi_id \
+         WHERE k.id = $1 ORDER BY v.period DESC LIMIT 1",
+    )
+    .bind(kpi)
+    .fetch_one(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("the demo KPI {kpi} has no value: {e}"));
+    let f = boussole::domain::Frequency::parse(&frequency).expect("frequency");
+    boussole::period::Period::from_start(f, period)
+        .expect("a period start")
+        .code()
+}
+
+#[tokio::test]
+async fn api_routes_answer_every_role_by_token_and_nothing_leaks() {
+    let app = TestApp::with_demo().await;
+    let w = world(&app).await;
+    let mut report = Report::default();
+    let mut whos: Vec<Who> = PEOPLE.iter().map(|(e, _, _)| w.users[e].clone()).collect();
+    whos.push(anonymous());
+    for who in &whos {
+        let mut b = app.other_browser();
+        let token = match who.email {
+            Some(email) => Some(app.api_token(email, true, None).await.1),
+            None => None,
+        };
+        let forbidden = match who.kind {
+            Kind::Client => {
+                let own = w
+                    .accounts
+                    .iter()
+                    .find(|a| Some(a.id) == who.account_id)
+                    .unwrap();
+                forbidden_for(&w, own)
+            }
+            Kind::Kam => w
+                .accounts
+                .iter()
+                .filter(|a| !visible(who, a))
+                .map(|a| a.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (method, pattern, rule) in TABLE {
+            let Rule::Api(api) = rule else { continue };
+            report.checked += 1;
+            for c in cases(&w, method, pattern, *rule) {
+                let mut path = path_of(&w, &c);
+                if let Some(k) = &c.kpi {
+                    path = path.replace("{period}", &latest_period(&app, k.id).await);
+                }
+                let exp = expect_api(*api, who, c.account.as_ref(), c.kpi.as_ref(), &w.accounts);
+                let body = match *method {
+                    "PUT" => Some("{}"),
+                    "POST" => Some(r#"{"items": []}"#),
+                    _ => None,
+                };
+                let r = b.api(method, &path, token.as_deref(), body, &[]).await;
+                report.requests += 1;
+                let what = format!("{path} ({}) [token]", c.about);
+                if std::env::var_os("ISOLATION_TRACE").is_some() {
+                    println!(
+                        "{:<26} {method:<4} {what:<70} {} expected {exp:?}",
+                        who.label,
+                        r.status.as_u16()
+                    );
+                }
+                let ok = match &exp {
+                    Expect::Status(s) => r.status == *s,
+                    Expect::Hidden => r.status == StatusCode::NOT_FOUND,
+                    other => unreachable!("{other:?}"),
+                };
+                if !ok {
+                    report.problem(
+                        who,
+                        method,
+                        &what,
+                        format!("got {}, expected {exp:?} — {}", r.status, excerpt(&r.body)),
+                    );
+                }
+                if !r.status.is_success()
+                    && r.header("content-type") != Some("application/problem+json")
+                {
+                    report.problem(
+                        who,
+                        method,
+                        &what,
+                        "an error that is not a problem document",
+                    );
+                }
+                for leaked in leaks(&forbidden, &r.body) {
+                    report.problem(who, method, &what, format!("LEAK of «{leaked}»"));
+                }
+                if exp == Expect::Hidden {
+                    let mut secret: Vec<String> = Vec::new();
+                    if let Some(k) = &c.kpi {
+                        secret.push(k.name_fr.clone());
+                        secret.push(k.name_en.clone());
+                    }
+                    if let Some(a) = &c.account
+                        && !visible(who, a)
+                    {
+                        secret.push(a.name.clone());
+                    }
+                    for leaked in leaks(&secret, &r.body) {
+                        report.problem(who, method, &what, format!("404 names «{leaked}»"));
+                    }
+                }
+            }
+        }
+        println!("{}: token checks so far {}", who.label, report.requests);
+    }
+    assert_clean(&report, "API by token");
 }

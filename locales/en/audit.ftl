@@ -78,3 +78,5 @@ action-period-locked = Period locked
 action-period-unlocked = Period unlocked
 action-data-request-created = Data request sent
 action-user-reminders-changed = Reminder preference changed
+action-api-token-created = API token created
+action-api-token-revoked = API token revoked

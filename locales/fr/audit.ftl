@@ -78,3 +78,5 @@ action-period-locked = Période verrouillée
 action-period-unlocked = Période déverrouillée
 action-data-request-created = Demande de données envoyée
 action-user-reminders-changed = Préférence de relances changée
+action-api-token-created = Jeton d’API créé
+action-api-token-revoked = Jeton d’API révoqué

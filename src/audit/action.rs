@@ -73,6 +73,8 @@ vocab!(
         PeriodUnlocked => "period.unlocked",
         DataRequestCreated => "data_request.created",
         UserRemindersChanged => "user.reminders_changed",
+        ApiTokenCreated => "api_token.created",
+        ApiTokenRevoked => "api_token.revoked",
     }
 );
 

@@ -16,6 +16,8 @@ pub struct Actor {
     pub user_id: Option<i64>,
     pub email: Option<String>,
     pub ip: Option<IpAddr>,
+    /// The API token the change came through (`api_tokens.id`), None for the pages.
+    pub token_id: Option<i64>,
 }
 
 /// What happened, to what, on which account.
@@ -65,8 +67,8 @@ impl Entry {
 
 pub async fn record(db: impl PgExecutor<'_>, actor: &Actor, entry: Entry) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (actor_id, actor_email, action, entity, entity_id, account_id, before, after, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (actor_id, actor_email, action, entity, entity_id, account_id, before, after, ip, api_token_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(actor.user_id)
     .bind(actor.email.as_deref())
@@ -77,6 +79,7 @@ pub async fn record(db: impl PgExecutor<'_>, actor: &Actor, entry: Entry) -> sql
     .bind(entry.before)
     .bind(entry.after)
     .bind(actor.ip.map(ipnetwork::IpNetwork::from))
+    .bind(actor.token_id)
     .execute(db)
     .await
     .map(|_| ())

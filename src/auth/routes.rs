@@ -96,6 +96,7 @@ pub async fn login(
         user_id: None,
         email: Some(email.clone()),
         ip: ctx.ip,
+        token_id: None,
     };
     if let Some(wait) = throttle::check(&state.db, &email, ctx.ip).await? {
         audit::record(

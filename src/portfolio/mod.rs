@@ -22,7 +22,7 @@ use crate::web::csv::{Csv, CsvResponse};
 use crate::web::layout::Ui;
 use crate::web::render;
 
-pub use view::{Filters, Row};
+pub use view::{Filters, Row, tier_code};
 
 /// Rows per page.
 pub const PER_PAGE: usize = 25;

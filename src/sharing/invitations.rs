@@ -407,6 +407,7 @@ pub async fn accept(
             user_id: Some(user.id),
             email: Some(user.email.clone()),
             ip: ctx.ip,
+            token_id: None,
         },
         audit::Entry::new(audit::Action::ClientJoined)
             .on("user", user.id)

@@ -32,6 +32,7 @@ impl RequestCtx {
             user_id: self.user.as_ref().map(|u| u.id),
             email: self.user.as_ref().map(|u| u.email.clone()),
             ip: self.ip,
+            token_id: None,
         }
     }
 }

@@ -70,6 +70,12 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
 
     let locale = ctx.as_ref().map(|c| c.locale).unwrap_or_default();
     let keep = keep_headers(response.headers());
+    if path.starts_with("/api/") {
+        // An unknown API path reaches the pages' fallback: still a problem document.
+        let mut out = crate::api::problem::bare(locale, status, key, &path);
+        out.headers_mut().extend(keep);
+        return out;
+    }
     let mut out = if json {
         let body =
             serde_json::json!({ "error": { "status": status.as_u16(), "message": locale.t(key) } });
@@ -191,6 +197,7 @@ struct BarePage {
 /// a 503 always says when to come back.
 pub async fn dress_bare(req: Request, next: Next) -> Response {
     let json = wants_json(req.headers(), req.uri().path());
+    let path = req.uri().path().to_owned();
     let locale = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -222,6 +229,11 @@ pub async fn dress_bare(req: Request, next: Next) -> Response {
             header::RETRY_AFTER,
             HeaderValue::from(crate::error::RETRY_AFTER_SECONDS),
         );
+    }
+    if path.starts_with("/api/") {
+        let mut out = crate::api::problem::bare(locale, status, key, &path);
+        out.headers_mut().extend(keep);
+        return out;
     }
     let mut out = if json {
         let body =

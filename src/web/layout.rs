@@ -57,6 +57,21 @@ impl Ui {
         })
     }
 
+    /// A layout context without a session (the API): what shared view code needs
+    /// to word and format figures in `locale`, in the organisation's time zone.
+    pub fn plain(locale: Locale, user: Arc<User>, tz: Tz) -> Self {
+        Self {
+            locale,
+            user: Some(user),
+            csrf: String::new(),
+            flashes: Vec::new(),
+            here: String::new(),
+            nav: Vec::new(),
+            unread: 0,
+            tz,
+        }
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.locale.t(key)
     }

@@ -418,6 +418,66 @@ impl TestApp {
         page
     }
 
+    /// An API request with a bearer token (no cookie: the API ignores sessions).
+    pub async fn api(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut b = Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let cookie = self.session_cookie.take();
+        let r = self
+            .request(
+                b.body(Body::from(body.unwrap_or_default().to_owned()))
+                    .unwrap(),
+            )
+            .await;
+        self.session_cookie = cookie;
+        r
+    }
+
+    /// A token for a user (by e-mail), made as the tokens page makes it.
+    pub async fn api_token(
+        &self,
+        email: &str,
+        write: bool,
+        accounts: Option<Vec<i64>>,
+    ) -> (i64, String) {
+        let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("user {email}: {e}"));
+        boussole::api::token::create(
+            &self.db,
+            &boussole::api::token::NewToken {
+                user_id: user,
+                kind: boussole::api::token::Kind::Personal,
+                name: "test",
+                can_write: write,
+                account_ids: accounts,
+                expires_at: None,
+                created_by: user,
+            },
+        )
+        .await
+        .expect("token")
+    }
+
     pub async fn audit_actions(&self) -> Vec<String> {
         sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
             .fetch_all(&self.db)
