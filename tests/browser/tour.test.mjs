@@ -105,6 +105,12 @@ test('an account’s pages, as its KAM', { timeout: 300_000 }, async () => {
     (page) => acc(page, '/weights'),
     (page) => acc(page, '/kpis/new'),
     (page) => acc(page, '/as-client'),
+    (page) => acc(page, '/plan'),
+    (page) => acc(page, '/locks'),
+    (page) => acc(page, '/requests'),
+    '/requests',
+    '/settings/tokens',
+    '/api/docs',
     '/evaluations',
     '/notifications',
     '/import',
@@ -118,6 +124,7 @@ test('the admin’s pages, in English', { timeout: 300_000 }, async () => {
     '/admin/users',
     '/admin/users/new',
     '/admin/audit',
+    '/admin/jobs',
     '/admin/kpis',
     '/admin/kpis/new',
     '/admin/voc',
@@ -131,6 +138,7 @@ test('the client’s portal', { timeout: 300_000 }, async () => {
     firstLink('/portal', 'tr[data-kpi-code] th a'),
     '/portal/voc',
     '/portal/activity',
+    '/portal/plan',
     '/notifications',
   ]);
   assert.deepEqual(failures, []);
