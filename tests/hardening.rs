@@ -96,9 +96,34 @@ async fn a_nul_or_a_direction_override_is_refused_with_422_on_every_post_route()
     kam.login(ALICE).await;
     let audit_before: i64 = id_of(&app, "SELECT coalesce(max(id), 0) FROM audit_log").await;
     let mut checked = 0;
+    // The API takes JSON with a bearer token, not a form with a session: the same
+    // characters inside a JSON string are refused with a problem naming where.
+    let (_, token) = app.api_token("admin@boussole.example", true, None).await;
     for pattern in post_routes() {
         let path = concrete(&pattern, account, kpi, user);
         for bad in ["Lumi\0ère", "invoice\u{202E}fdp.exe"] {
+            if pattern.starts_with("/api/") {
+                let body = serde_json::json!({ "items": [{ "account": "lumiere-retail",
+                    "kpi": "x", "period": "2026-01", "value": 1, "comment": bad }] })
+                .to_string();
+                let r = admin
+                    .api("POST", &path, Some(&token), Some(&body), &[])
+                    .await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "POST {path}: {}",
+                    r.body
+                );
+                assert_eq!(r.header("content-type"), Some("application/problem+json"));
+                assert!(
+                    r.body.contains("/items/0/comment"),
+                    "POST {path}: {}",
+                    r.body
+                );
+                checked += 1;
+                continue;
+            }
             let fields = [
                 ("name", bad),
                 ("body", bad),
