@@ -205,6 +205,31 @@ fn chosen(errors: &mut Errors, field: &'static str, s: &str, among: &[(i64, Stri
     }
 }
 
+/// Writes one cell (a new one, or over what it said); its opportunity stays.
+async fn upsert(
+    tx: &mut sqlx::PgConnection,
+    account_id: i64,
+    (unit, offering): (i64, i64),
+    served_by: &str,
+    competitor: Option<&str>,
+    value: Option<Decimal>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO whitespace_cells (account_id, unit_id, offering_id, served_by, competitor, value) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (unit_id, offering_id) DO UPDATE SET served_by = $4, competitor = $5, value = $6",
+    )
+    .bind(account_id)
+    .bind(unit)
+    .bind(offering)
+    .bind(served_by)
+    .bind(competitor)
+    .bind(value)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// `POST /accounts/{id}/plan/whitespace`: one cell set (who serves it, value).
 pub async fn set_cell(
     State(state): State<AppState>,
@@ -254,18 +279,14 @@ pub async fn set_cell(
         serde_json::json!({ "served_by": c.served_by, "competitor": c.competitor, "value": c.value })
     });
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO whitespace_cells (account_id, unit_id, offering_id, served_by, competitor, value) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (unit_id, offering_id) DO UPDATE SET served_by = $4, competitor = $5, value = $6",
+    upsert(
+        &mut tx,
+        account.id,
+        (unit, offering),
+        &served_by,
+        competitor.as_deref(),
+        value,
     )
-    .bind(account.id)
-    .bind(unit)
-    .bind(offering)
-    .bind(&served_by)
-    .bind(&competitor)
-    .bind(value)
-    .execute(&mut *tx)
     .await?;
     let mut entry = audit::Entry::new(audit::Action::WhitespaceCellSet)
         .on("whitespace_cell", format!("{unit}:{offering}"))
@@ -385,6 +406,10 @@ async fn add_axis(
     Ok(back(account.id))
 }
 
+/// A cell about to become an opportunity: who serves it, its value, its
+/// opportunity if any, the names of its unit and offering.
+type OpenCell = (String, Option<Decimal>, Option<i64>, String, String);
+
 /// `POST /accounts/{id}/plan/whitespace/opportunity`: an open cell becomes an
 /// opportunity (its offering and unit for a name, its value), linked to the cell.
 pub async fn open_opportunity(
@@ -401,7 +426,7 @@ pub async fn open_opportunity(
         return Err(AppError::Unprocessable("kpi-choose-from-list"));
     };
     let mut tx = state.db.begin().await?;
-    let cell: Option<(String, Option<Decimal>, Option<i64>, String, String)> = sqlx::query_as(
+    let cell: Option<OpenCell> = sqlx::query_as(
         "SELECT c.served_by, c.value, c.opportunity_id, u.name, o.name FROM whitespace_cells c \
          JOIN account_units u ON u.id = c.unit_id JOIN offerings o ON o.id = c.offering_id \
          WHERE c.account_id = $1 AND c.unit_id = $2 AND c.offering_id = $3 FOR UPDATE OF c",
@@ -556,18 +581,14 @@ pub async fn import(
         ) else {
             continue;
         };
-        sqlx::query(
-            "INSERT INTO whitespace_cells (account_id, unit_id, offering_id, served_by, competitor, value) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (unit_id, offering_id) DO UPDATE SET served_by = $4, competitor = $5, value = $6",
+        upsert(
+            &mut tx,
+            account.id,
+            (unit, offering),
+            &l.served_by,
+            l.competitor.as_deref(),
+            l.value,
         )
-        .bind(account.id)
-        .bind(unit)
-        .bind(offering)
-        .bind(&l.served_by)
-        .bind(&l.competitor)
-        .bind(l.value)
-        .execute(&mut *tx)
         .await?;
     }
     audit::record(
