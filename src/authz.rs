@@ -174,6 +174,16 @@ pub fn client_reads_plan(stage: i16) -> bool {
     stage >= 2
 }
 
+/// The SQL form of "a client user sees this plan event": an event (`audit_log l`
+/// joined to `accounts a`) about an objective or action of the plan that is
+/// shared now, from the stage where the client reads the plan
+/// (`client_reads_plan`). An item made internal again takes its events with it.
+pub const CLIENT_SEES_PLAN_EVENT_SQL: &str = "a.stage >= 2 AND ( \
+     (l.entity = 'plan_action' AND EXISTS (SELECT 1 FROM plan_actions x \
+         WHERE x.id::text = l.entity_id AND x.account_id = l.account_id AND x.shared)) \
+  OR (l.entity = 'plan_objective' AND EXISTS (SELECT 1 FROM account_objectives o \
+         WHERE o.id::text = l.entity_id AND o.account_id = l.account_id AND o.shared)))";
+
 /// From the cooperative stage (3) a client user closes the shared actions they
 /// own; never an internal action, never another's.
 pub fn client_closes_own_actions(stage: i16) -> bool {

@@ -302,6 +302,38 @@ pub fn app(state: AppState) -> Router {
             post(plan::forms::update_action),
         )
         .route("/accounts/{id}/plan/risks", post(plan::forms::add_risk))
+        .route(
+            "/accounts/{id}/plan/risks/{risk_id}",
+            post(plan::edit::risk),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace",
+            get(plan::whitespace::show).post(plan::whitespace::set_cell),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace.csv",
+            get(plan::whitespace::csv),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace/units",
+            post(plan::whitespace::add_unit),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace/offerings",
+            post(plan::whitespace::add_offering),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace/import",
+            post(plan::whitespace::import),
+        )
+        .route(
+            "/accounts/{id}/plan/whitespace/opportunity",
+            post(plan::whitespace::open_opportunity),
+        )
+        .route(
+            "/accounts/{id}/plan/relationships",
+            get(plan::relations::show),
+        )
         .route("/portal/plan", get(plan::portal::page))
         .route(
             "/portal/plan/actions/{action_id}",

@@ -456,6 +456,35 @@ const TABLE: &[(&str, &str, Rule)] = &[
         Rule::Editable,
     ),
     ("POST", "/accounts/{id}/plan/risks", Rule::Editable),
+    (
+        "POST",
+        "/accounts/{id}/plan/risks/{risk_id}",
+        Rule::Editable,
+    ),
+    ("GET", "/accounts/{id}/plan/whitespace", Rule::Visible),
+    ("POST", "/accounts/{id}/plan/whitespace", Rule::Editable),
+    ("GET", "/accounts/{id}/plan/whitespace.csv", Rule::Visible),
+    (
+        "POST",
+        "/accounts/{id}/plan/whitespace/units",
+        Rule::Editable,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/plan/whitespace/offerings",
+        Rule::Editable,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/plan/whitespace/import",
+        Rule::Editable,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/plan/whitespace/opportunity",
+        Rule::Editable,
+    ),
+    ("GET", "/accounts/{id}/plan/relationships", Rule::Visible),
     ("GET", "/portal/plan", Rule::Area(Area::Portal)),
     (
         "POST",
@@ -1144,6 +1173,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{run_id}",
         "{objective_id}",
         "{action_id}",
+        "{risk_id}",
         "{token_id}",
         "{period}",
     ];
@@ -1246,6 +1276,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{opportunity_id}", "0")
         .replace("{objective_id}", "0")
         .replace("{action_id}", "0")
+        .replace("{risk_id}", "0")
         .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
         .replace("{token_id}", "0")

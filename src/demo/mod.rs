@@ -5,6 +5,7 @@ mod activity;
 mod director;
 mod evaluation;
 mod plan;
+mod plan_maps;
 mod requests;
 pub mod scorecard;
 mod voc;
@@ -322,6 +323,7 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     requests::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     // Plans last: they read the contacts and the scorecard state.
     plan::load(&mut tx).await?;
+    plan_maps::load(&mut tx).await?;
     audit::record(
         &mut *tx,
         &actor,

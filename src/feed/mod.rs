@@ -1,7 +1,8 @@
 //! Keeping everyone informed: the events of the audit trail that are news, and
 //! to whom. Each side sees only the events about what it may see — for client
 //! users the filter is in SQL: events about shared KPIs of their own account, and
-//! stage changes (without the internal reason). The pages are in `notifications`;
+//! stage changes (without the internal reason), and changes to the plan's
+//! objectives and actions shared with them. The pages are in `notifications`;
 //! this module knows nothing of the web, so the page layout can count unread
 //! events without a cycle.
 
@@ -9,7 +10,9 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 use crate::audit::Action;
-use crate::authz::{self, CLIENT_SEES_SQL as CLIENT_SEES};
+use crate::authz::{
+    self, CLIENT_SEES_PLAN_EVENT_SQL as CLIENT_SEES_PLAN, CLIENT_SEES_SQL as CLIENT_SEES,
+};
 use crate::domain::Frequency;
 use crate::users::User;
 
@@ -39,6 +42,10 @@ pub const FEED_ACTIONS: &[Action] = &[
     Action::PlanActionCreated,
     Action::PlanActionUpdated,
     Action::PlanRiskCreated,
+    Action::PlanRiskUpdated,
+    Action::WhitespaceCellSet,
+    Action::WhitespaceImported,
+    Action::WhitespaceAxisAdded,
 ];
 
 /// Actions a client may see at all (KPI events are further limited to shared KPIs).
@@ -56,6 +63,11 @@ const CLIENT_ACTIONS: &[Action] = &[
     Action::KpiTargetAgreed,
     Action::KpiTargetDeclined,
     Action::AccountStageChanged,
+    // Shared plan items only (`CLIENT_SEES_PLAN`).
+    Action::PlanObjectiveCreated,
+    Action::PlanObjectiveUpdated,
+    Action::PlanActionCreated,
+    Action::PlanActionUpdated,
 ];
 
 fn codes(actions: &[Action]) -> Vec<&'static str> {
@@ -102,7 +114,7 @@ pub async fn events(
            AND ($1::bigint[] IS NULL OR l.account_id = ANY($1)) \
            AND l.action = ANY($2) \
            AND (NOT $3 OR l.action = 'account.stage_changed' \
-                OR (k.id IS NOT NULL AND {CLIENT_SEES})) \
+                OR (k.id IS NOT NULL AND {CLIENT_SEES}) OR ({CLIENT_SEES_PLAN})) \
          ORDER BY l.id DESC LIMIT $4"
     ))
     .bind(accounts)
@@ -147,7 +159,7 @@ pub async fn unread(db: &sqlx::PgPool, user: &User) -> sqlx::Result<i64> {
          WHERE l.account_id = ANY($1) AND l.action = ANY($2) AND l.at > $3 \
            AND l.actor_id IS DISTINCT FROM $4 \
            AND (NOT $5 OR l.action = 'account.stage_changed' \
-                OR (k.id IS NOT NULL AND {CLIENT_SEES}))"
+                OR (k.id IS NOT NULL AND {CLIENT_SEES}) OR ({CLIENT_SEES_PLAN}))"
     ))
     .bind(scope.unwrap_or_default())
     .bind(&actions)

@@ -22,7 +22,7 @@ use crate::web::{flash, see_other};
 
 type Posted = Form<Vec<(String, String)>>;
 
-fn back(account_id: i64, anchor: &str) -> Response {
+pub(super) fn back(account_id: i64, anchor: &str) -> Response {
     see_other(&format!("/accounts/{account_id}/plan{anchor}"))
 }
 
@@ -42,7 +42,7 @@ async fn open_plan(state: &AppState, account_id: i64, f: &Fields) -> AppResult<P
     Ok(plan)
 }
 
-async fn refuse(
+pub(super) async fn refuse(
     state: &AppState,
     ui: Ui,
     account: Account,
@@ -277,14 +277,14 @@ pub async fn save_context(
 }
 
 /// The account's KPI ids (what an objective or action may link to).
-async fn kpi_ids(state: &AppState, account_id: i64) -> sqlx::Result<Vec<i64>> {
+pub(super) async fn kpi_ids(state: &AppState, account_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT id FROM account_kpis WHERE account_id = $1")
         .bind(account_id)
         .fetch_all(&state.db)
         .await
 }
 
-async fn staff_ids(state: &AppState) -> sqlx::Result<Vec<i64>> {
+pub(super) async fn staff_ids(state: &AppState) -> sqlx::Result<Vec<i64>> {
     Ok(super::staff_options(&state.db)
         .await?
         .into_iter()
@@ -354,16 +354,21 @@ pub async fn add_objective(
 }
 
 /// `POST /accounts/{id}/plan/objectives/{objective_id}`: the status set by hand,
-/// or an override of the proposed status with its reason (empty: no override).
+/// or an override of the proposed status with its reason (empty: no override);
+/// when the form carries a title, the objective edited in full (`edit.rs`).
 pub async fn update_objective(
     State(state): State<AppState>,
     AccountsUser(user): AccountsUser,
     ctx: RequestCtx,
+    ui: Ui,
     Path((id, objective_id)): Path<(i64, i64)>,
     Form(posted): Posted,
 ) -> AppResult<Response> {
-    editable(&state, &user, id).await?;
+    let account = editable(&state, &user, id).await?;
     let f = Fields(posted);
+    if f.0.iter().any(|(k, _)| k == "title") {
+        return super::edit::objective(&state, &ctx, ui, account, objective_id, f).await;
+    }
     let status = f.get("status");
     if !model::OBJECTIVE_STATUSES.contains(&status.as_str()) {
         return Err(AppError::Unprocessable("kpi-choose-from-list"));
@@ -478,6 +483,37 @@ pub async fn link_action_kpis(
     Ok(())
 }
 
+/// An action form checked against what this account and plan offer: the plan's
+/// objectives, the account's possible owners and KPIs (creation and edit alike;
+/// an empty start date is today).
+async fn checked_action(
+    state: &AppState,
+    account_id: i64,
+    plan: Option<i64>,
+    f: &Fields,
+) -> AppResult<Result<check::ActionInput, Errors>> {
+    let objective_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM account_objectives WHERE account_id = $1 AND plan_id = $2",
+    )
+    .bind(account_id)
+    .bind(plan)
+    .fetch_all(&state.db)
+    .await?;
+    let owners: Vec<String> = super::owner_options(&state.db, account_id)
+        .await?
+        .into_iter()
+        .map(|o| o.value)
+        .collect();
+    let kpis = kpi_ids(state, account_id).await?;
+    Ok(check::action(
+        f,
+        &owners,
+        &objective_ids,
+        &kpis,
+        Utc::now().date_naive(),
+    ))
+}
+
 /// `POST /accounts/{id}/plan/actions`: a new action of the mutual action plan.
 pub async fn add_action(
     State(state): State<AppState>,
@@ -490,26 +526,7 @@ pub async fn add_action(
     let account = editable(&state, &user, id).await?;
     let f = Fields(posted);
     let plan = f.get("plan").trim().parse::<i64>().ok();
-    let objective_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM account_objectives WHERE account_id = $1 AND plan_id = $2",
-    )
-    .bind(id)
-    .bind(plan)
-    .fetch_all(&state.db)
-    .await?;
-    let owners: Vec<String> = super::owner_options(&state.db, id)
-        .await?
-        .into_iter()
-        .map(|o| o.value)
-        .collect();
-    let today = Utc::now().date_naive();
-    let input = match check::action(
-        &f,
-        &owners,
-        &objective_ids,
-        &kpi_ids(&state, id).await?,
-        today,
-    ) {
+    let input = match checked_action(&state, id, plan, &f).await? {
         Ok(i) => i,
         Err(e) => return refuse(&state, ui, account, plan, "action", f, e).await,
     };
@@ -629,27 +646,7 @@ pub async fn update_action(
     let Some(plan) = plan else {
         return Err(AppError::NotFound);
     };
-    let objective_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM account_objectives WHERE account_id = $1 AND plan_id = $2",
-    )
-    .bind(id)
-    .bind(plan)
-    .fetch_all(&state.db)
-    .await?;
-    let owners: Vec<String> = super::owner_options(&state.db, id)
-        .await?
-        .into_iter()
-        .map(|o| o.value)
-        .collect();
-    // An edit keeps the start date it had when none is typed.
-    let today = Utc::now().date_naive();
-    let input = match check::action(
-        &f,
-        &owners,
-        &objective_ids,
-        &kpi_ids(&state, id).await?,
-        today,
-    ) {
+    let input = match checked_action(&state, id, Some(plan), &f).await? {
         Ok(i) => i,
         Err(e) => return refuse(&state, ui, account, Some(plan), "action", f, e).await,
     };

@@ -7,17 +7,27 @@
 //! - `model.rs`: pure rules (periods, percent complete, overdue, path to green,
 //!   "did it work?"); `effect.rs`: "did it work?" of the done actions;
 //! - `page.rs`: the plan page and its CSVs; `forms.rs`: the writes;
-//!   `check.rs`: parsing and validating the forms;
+//!   `check.rs`: parsing and validating the forms; `edit.rs`: objectives and
+//!   risks edited after creation;
 //! - `green.rs`: the path to green of the scorecard's red and amber KPIs;
-//! - `portal.rs`: what the client users see and do.
+//! - `portal.rs`: what the client users see and do;
+//! - `whitespace.rs`: the whitespace map (units × offerings, one click to an
+//!   opportunity, CSV out and in); `whitespace_csv.rs`: reading its CSV, pure;
+//! - `relations.rs`: the relationship map (org chart from "reports to",
+//!   coverage warnings); `orgchart.rs`: loops, layout and SVG, pure.
 
 pub mod check;
+pub mod edit;
 pub mod effect;
 pub mod forms;
 pub mod green;
 pub mod model;
+pub mod orgchart;
 pub mod page;
 pub mod portal;
+pub mod relations;
+pub mod whitespace;
+pub mod whitespace_csv;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -71,6 +81,8 @@ pub struct Objective {
     pub id: i64,
     pub title: String,
     pub side: String,
+    #[serde(default)]
+    pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
     pub starts: Option<NaiveDate>,
     pub due: NaiveDate,
@@ -111,6 +123,8 @@ pub struct Action {
 pub struct Risk {
     pub id: i64,
     pub title: String,
+    #[serde(default)]
+    pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
     pub mitigation: String,
     pub level: String,
@@ -204,6 +218,48 @@ impl Scope {
     }
 }
 
+/// What KPIs are linked to: a plan's objectives or its actions.
+#[derive(Debug, Clone, Copy)]
+enum Linked {
+    Objectives,
+    Actions,
+}
+
+/// The KPIs linked to each objective or action of a plan, by its id, in the
+/// scorecard's order. Clients see the names of shared KPIs only.
+async fn kpi_links(
+    db: &sqlx::PgPool,
+    plan: &Plan,
+    scope: Scope,
+    linked: Linked,
+) -> sqlx::Result<std::collections::HashMap<i64, Vec<KpiLink>>> {
+    let (links, item, item_id) = match linked {
+        Linked::Objectives => ("objective_kpis", "account_objectives", "objective_id"),
+        Linked::Actions => ("action_kpis", "plan_actions", "action_id"),
+    };
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT l.{item_id}, k.id, k.name_fr, k.name_en FROM {links} l \
+         JOIN account_kpis k ON k.id = l.kpi_id JOIN accounts a ON a.id = k.account_id \
+         JOIN {item} i ON i.id = l.{item_id} \
+         WHERE i.plan_id = $1 AND l.account_id = $2 AND (NOT $3 OR {}) ORDER BY k.position, k.id",
+        crate::sharing::CLIENT_SEES_SQL
+    ))
+    .bind(plan.id)
+    .bind(plan.account_id)
+    .bind(scope.shared_only())
+    .fetch_all(db)
+    .await?;
+    let mut out: std::collections::HashMap<i64, Vec<KpiLink>> = Default::default();
+    for (owner, id, name_fr, name_en) in rows {
+        out.entry(owner).or_default().push(KpiLink {
+            id,
+            name_fr,
+            name_en,
+        });
+    }
+    Ok(out)
+}
+
 /// The objectives of a plan with their status from `objective_status`.
 pub async fn objectives(
     db: &sqlx::PgPool,
@@ -211,7 +267,7 @@ pub async fn objectives(
     scope: Scope,
 ) -> sqlx::Result<Vec<Objective>> {
     let mut rows: Vec<Objective> = sqlx::query_as(
-        "SELECT o.id, o.title, o.side, u.name AS owner_name, o.starts, o.due, s.status, s.proposed, \
+        "SELECT o.id, o.title, o.side, o.owner_id, u.name AS owner_name, o.starts, o.due, s.status, s.proposed, \
                 o.status_override, o.override_reason, o.target_note, o.shared \
          FROM account_objectives o JOIN objective_status s ON s.id = o.id \
          LEFT JOIN users u ON u.id = o.owner_id \
@@ -224,29 +280,9 @@ pub async fn objectives(
     .bind(scope.shared_only())
     .fetch_all(db)
     .await?;
-    // Clients see the names of shared KPIs only.
-    let links: Vec<(i64, i64, String, String)> = sqlx::query_as(&format!(
-        "SELECT ok.objective_id, k.id, k.name_fr, k.name_en FROM objective_kpis ok \
-         JOIN account_kpis k ON k.id = ok.kpi_id JOIN accounts a ON a.id = k.account_id \
-         JOIN account_objectives o ON o.id = ok.objective_id \
-         WHERE o.plan_id = $1 AND ok.account_id = $2 AND (NOT $3 OR {}) ORDER BY k.position, k.id",
-        crate::sharing::CLIENT_SEES_SQL
-    ))
-    .bind(plan.id)
-    .bind(plan.account_id)
-    .bind(scope.shared_only())
-    .fetch_all(db)
-    .await?;
+    let mut links = kpi_links(db, plan, scope, Linked::Objectives).await?;
     for o in &mut rows {
-        o.kpis = links
-            .iter()
-            .filter(|l| l.0 == o.id)
-            .map(|l| KpiLink {
-                id: l.1,
-                name_fr: l.2.clone(),
-                name_en: l.3.clone(),
-            })
-            .collect();
+        o.kpis = links.remove(&o.id).unwrap_or_default();
     }
     Ok(rows)
 }
@@ -273,35 +309,16 @@ pub async fn actions(db: &sqlx::PgPool, plan: &Plan, scope: Scope) -> sqlx::Resu
     .bind(scope.shared_only())
     .fetch_all(db)
     .await?;
-    let links: Vec<(i64, i64, String, String)> = sqlx::query_as(&format!(
-        "SELECT ak.action_id, k.id, k.name_fr, k.name_en FROM action_kpis ak \
-         JOIN account_kpis k ON k.id = ak.kpi_id JOIN accounts a ON a.id = k.account_id \
-         JOIN plan_actions x ON x.id = ak.action_id \
-         WHERE x.plan_id = $1 AND ak.account_id = $2 AND (NOT $3 OR {}) ORDER BY k.position, k.id",
-        crate::sharing::CLIENT_SEES_SQL
-    ))
-    .bind(plan.id)
-    .bind(plan.account_id)
-    .bind(scope.shared_only())
-    .fetch_all(db)
-    .await?;
+    let mut links = kpi_links(db, plan, scope, Linked::Actions).await?;
     for a in &mut rows {
-        a.kpis = links
-            .iter()
-            .filter(|l| l.0 == a.id)
-            .map(|l| KpiLink {
-                id: l.1,
-                name_fr: l.2.clone(),
-                name_en: l.3.clone(),
-            })
-            .collect();
+        a.kpis = links.remove(&a.id).unwrap_or_default();
     }
     Ok(rows)
 }
 
 pub async fn risks(db: &sqlx::PgPool, plan: &Plan, scope: Scope) -> sqlx::Result<Vec<Risk>> {
     sqlx::query_as(
-        "SELECT r.id, r.title, u.name AS owner_name, r.mitigation, r.level, r.shared \
+        "SELECT r.id, r.title, r.owner_id, u.name AS owner_name, r.mitigation, r.level, r.shared \
          FROM plan_risks r LEFT JOIN users u ON u.id = r.owner_id \
          WHERE r.plan_id = $1 AND r.account_id = $2 AND (NOT $3 OR r.shared) \
          ORDER BY CASE r.level WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, r.id",

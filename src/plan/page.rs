@@ -32,6 +32,12 @@ pub struct PlanQuery {
     /// An action to edit in the action form.
     #[serde(default)]
     pub edit: Option<i64>,
+    /// An objective to edit in the objective form.
+    #[serde(default)]
+    pub edit_objective: Option<i64>,
+    /// A risk to edit in the risk form.
+    #[serde(default)]
+    pub edit_risk: Option<i64>,
 }
 
 #[derive(Template)]
@@ -39,6 +45,8 @@ pub struct PlanQuery {
 pub struct PlanPage {
     pub ui: Ui,
     pub account: Account,
+    /// The staff's view (the actions partial shows every column).
+    pub staff_view: bool,
     pub can_edit: bool,
     pub plans: Vec<(i64, String, String)>,
     pub plan: Option<Plan>,
@@ -56,6 +64,10 @@ pub struct PlanPage {
     pub prefill_kpi: Option<i64>,
     /// The action the action form edits (None: it adds one).
     pub editing: Option<super::Action>,
+    /// The objective the objective form edits (None: it adds one).
+    pub editing_objective: Option<super::Objective>,
+    /// The risk the risk form edits (None: it adds one).
+    pub editing_risk: Option<super::Risk>,
     pub default_year: i32,
     pub fiscal_start_month: i32,
 }
@@ -105,16 +117,73 @@ impl PlanPage {
                 "objective" => a.objective_id.map(|o| o.to_string()).unwrap_or_default(),
                 "starts" => a.starts.to_string(),
                 "due" => a.due.to_string(),
-                "shared" => {
-                    if a.shared {
-                        "on".into()
-                    } else {
-                        String::new()
-                    }
-                }
+                "shared" => on(a.shared),
                 _ => String::new(),
             },
             _ => String::new(),
+        }
+    }
+
+    /// A field of the objective form: what was typed, else the edited objective's.
+    pub fn oval(&self, name: &str) -> String {
+        match (&self.posted, &self.editing_objective) {
+            (Some(("objective", f)), _) => f.get(name),
+            (_, Some(o)) => match name {
+                "title" => o.title.clone(),
+                "side" => o.side.clone(),
+                "owner" => o.owner_id.map(|i| i.to_string()).unwrap_or_default(),
+                "starts" => o.starts.map(|d| d.to_string()).unwrap_or_default(),
+                "due" => o.due.to_string(),
+                "target_note" => o.target_note.clone(),
+                // The status set by hand is the one shown when nothing overrides it.
+                "status" => o.status.clone(),
+                "status_override" => o.status_override.clone().unwrap_or_default(),
+                "override_reason" => o.override_reason.clone().unwrap_or_default(),
+                "shared" => on(o.shared),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// A KPI box of the objective form: ticked if typed, else if linked.
+    pub fn objective_kpi(&self, id: &i64) -> bool {
+        match (&self.posted, &self.editing_objective) {
+            (Some(("objective", _)), _) => self.ticked("objective", "kpi", &id.to_string()),
+            (_, Some(o)) => o.kpis.iter().any(|k| k.id == *id),
+            _ => false,
+        }
+    }
+
+    /// A field of the risk form: what was typed, else the edited risk's.
+    pub fn rval(&self, name: &str) -> String {
+        match (&self.posted, &self.editing_risk) {
+            (Some(("risk", f)), _) => f.get(name),
+            (_, Some(r)) => match name {
+                "title" => r.title.clone(),
+                "owner" => r.owner_id.map(|i| i.to_string()).unwrap_or_default(),
+                "mitigation" => r.mitigation.clone(),
+                "level" => r.level.clone(),
+                "shared" => on(r.shared),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// Where the objective form posts: a new objective, or the edited one.
+    pub fn objective_target(&self) -> String {
+        match &self.editing_objective {
+            Some(o) => format!("/accounts/{}/plan/objectives/{}", self.account.id, o.id),
+            None => format!("/accounts/{}/plan/objectives", self.account.id),
+        }
+    }
+
+    /// Where the risk form posts: a new risk, or the edited one.
+    pub fn risk_target(&self) -> String {
+        match &self.editing_risk {
+            Some(r) => format!("/accounts/{}/plan/risks/{}", self.account.id, r.id),
+            None => format!("/accounts/{}/plan/risks", self.account.id),
         }
     }
 
@@ -135,6 +204,16 @@ impl PlanPage {
                 .map(|(_, m)| m.as_str()),
             _ => None,
         }
+    }
+
+    /// Whether the actions table has a column of forms (status and edit).
+    pub fn action_controls(&self) -> bool {
+        self.can_edit && self.is_open()
+    }
+
+    /// Staff change an action's status with the status form, never "mark done".
+    pub fn mine(&self, _a: &super::Action) -> bool {
+        false
     }
 
     pub fn is_open(&self) -> bool {
@@ -206,6 +285,11 @@ impl PlanPage {
     }
 }
 
+/// A checkbox's posted value.
+fn on(ticked: bool) -> String {
+    if ticked { "on".into() } else { String::new() }
+}
+
 /// "2026" for a calendar year, "2026–2027" for a fiscal year across two.
 pub fn period_label(p: &Plan) -> String {
     if p.period_start.year() == p.period_end.year() {
@@ -274,8 +358,11 @@ pub async fn build(
         errors: Vec::new(),
         prefill_kpi: None,
         editing: None,
+        editing_objective: None,
+        editing_risk: None,
         default_year,
         fiscal_start_month: i32::from(fiscal_start_month),
+        staff_view: true,
         can_edit,
         account,
         ui,
@@ -300,6 +387,16 @@ pub async fn show(
         page.editing = q
             .edit
             .and_then(|id| page.contents.actions.iter().find(|a| a.id == id).cloned());
+        page.editing_objective = q.edit_objective.and_then(|id| {
+            page.contents
+                .objectives
+                .iter()
+                .find(|o| o.id == id)
+                .cloned()
+        });
+        page.editing_risk = q
+            .edit_risk
+            .and_then(|id| page.contents.risks.iter().find(|r| r.id == id).cloned());
     }
     render(&page)
 }
@@ -331,10 +428,27 @@ pub async fn refused(
             (f, m)
         })
         .collect();
-    // A refused edit keeps editing the same action.
-    if form == "action" {
-        let id = fields.get("action").parse::<i64>().ok();
-        page.editing = id.and_then(|id| page.contents.actions.iter().find(|a| a.id == id).cloned());
+    // A refused edit keeps editing the same item.
+    let edited = |name: &str| fields.get(name).parse::<i64>().ok();
+    match form {
+        "action" => {
+            page.editing = edited("action")
+                .and_then(|id| page.contents.actions.iter().find(|a| a.id == id).cloned());
+        }
+        "objective" => {
+            page.editing_objective = edited("objective_id").and_then(|id| {
+                page.contents
+                    .objectives
+                    .iter()
+                    .find(|o| o.id == id)
+                    .cloned()
+            });
+        }
+        "risk" => {
+            page.editing_risk = edited("risk_id")
+                .and_then(|id| page.contents.risks.iter().find(|r| r.id == id).cloned());
+        }
+        _ => {}
     }
     page.posted = Some((form, fields));
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

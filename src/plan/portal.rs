@@ -26,6 +26,8 @@ use crate::web::{flash, render, see_other};
 pub struct PortalPlanPage {
     pub ui: Ui,
     pub account: Account,
+    /// Never the staff's view (the actions partial leaves internal columns out).
+    pub staff_view: bool,
     /// None: nothing shared yet (stage 1, or no plan).
     pub plan: Option<Plan>,
     pub label: String,
@@ -44,6 +46,11 @@ impl PortalPlanPage {
 
     pub fn overdue(&self, a: &super::Action) -> bool {
         model::is_overdue(&a.status, a.due, self.today)
+    }
+
+    /// Whether the actions table has a column of "mark done" forms.
+    pub fn action_controls(&self) -> bool {
+        self.can_close
     }
 
     pub fn mine(&self, a: &super::Action) -> bool {
@@ -122,6 +129,7 @@ pub async fn page(
         contents,
         today: Utc::now().date_naive(),
         user_id: user.id,
+        staff_view: false,
         account,
         ui,
     })

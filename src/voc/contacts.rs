@@ -38,6 +38,9 @@ pub struct ContactRow {
     pub counterpart: Option<String>,
     pub last_met_on: Option<NaiveDate>,
     pub language: String,
+    /// The contact they report to (same account).
+    pub reports_to: Option<i64>,
+    pub executive_sponsor: bool,
     /// The latest of: met, answered a survey, gave feedback.
     pub last_engaged: Option<NaiveDate>,
 }
@@ -48,7 +51,7 @@ pub async fn for_account(
 ) -> sqlx::Result<Vec<ContactRow>> {
     sqlx::query_as(
         "SELECT c.id, c.name, c.title, c.function, c.email, c.influence, c.attitude, c.counterpart_id, \
-                u.name AS counterpart, c.last_met_on, c.language, \
+                u.name AS counterpart, c.last_met_on, c.language, c.reports_to, c.executive_sponsor, \
                 greatest(c.last_met_on, \
                          (SELECT max(r.answered_at)::date FROM survey_responses r WHERE r.contact_id = c.id), \
                          (SELECT max(n.said_on) FROM feedback_notes n WHERE n.contact_id = c.id)) AS last_engaged \
@@ -113,6 +116,10 @@ pub struct ContactForm {
     pub last_met_on: String,
     #[serde(default)]
     pub language: String,
+    #[serde(default)]
+    pub reports_to: String,
+    #[serde(default)]
+    pub executive_sponsor: String,
     /// The one-use token of the rendered form (see `web::once`).
     #[serde(default, rename = "_once")]
     pub once: String,
@@ -130,6 +137,12 @@ impl ContactForm {
             counterpart_id: c.counterpart_id.map(|i| i.to_string()).unwrap_or_default(),
             last_met_on: c.last_met_on.map(|d| d.to_string()).unwrap_or_default(),
             language: c.language.clone(),
+            reports_to: c.reports_to.map(|i| i.to_string()).unwrap_or_default(),
+            executive_sponsor: if c.executive_sponsor {
+                "on".into()
+            } else {
+                String::new()
+            },
             once: String::new(),
         }
     }
@@ -146,12 +159,43 @@ struct Checked {
     counterpart_id: Option<i64>,
     last_met_on: Option<NaiveDate>,
     language: String,
+    reports_to: Option<i64>,
+    executive_sponsor: bool,
 }
 
 type Errors = Vec<(&'static str, &'static str)>;
 
-fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Checked, Errors> {
+/// `managers`: (contact, who they report to) of the account, the edited contact
+/// (`editing`) included: a manager must be one of them, and not one who already
+/// reports to the edited contact, directly or not (a loop).
+fn check(
+    f: &ContactForm,
+    team: &[(i64, String)],
+    managers: &[(i64, Option<i64>)],
+    editing: Option<i64>,
+    today: NaiveDate,
+) -> Result<Checked, Errors> {
     let mut errors: Errors = Vec::new();
+    let reports_to = match f.reports_to.trim() {
+        "" => None,
+        s => match s
+            .parse::<i64>()
+            .ok()
+            .filter(|id| managers.iter().any(|(c, _)| c == id))
+        {
+            None => {
+                errors.push(("reports_to", "contact-error-manager"));
+                None
+            }
+            Some(m)
+                if editing.is_some_and(|e| crate::plan::orgchart::would_loop(managers, e, m)) =>
+            {
+                errors.push(("reports_to", "contact-error-loop"));
+                None
+            }
+            Some(m) => Some(m),
+        },
+    };
     let name = f.name.trim().to_owned();
     if name.is_empty() {
         errors.push(("name", "field-required"));
@@ -217,6 +261,8 @@ fn check(f: &ContactForm, team: &[(i64, String)], today: NaiveDate) -> Result<Ch
             counterpart_id,
             last_met_on,
             language,
+            reports_to,
+            executive_sponsor: f.executive_sponsor == "on",
         })
     } else {
         Err(errors)
@@ -393,7 +439,18 @@ async fn save(
 ) -> AppResult<Response> {
     let account = editable(&state, &user, id).await?;
     let team = team(&state.db, id).await?;
-    let checked = match check(&form, &team, chrono::Utc::now().date_naive()) {
+    let managers: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, reports_to FROM contacts WHERE account_id = $1")
+            .bind(id)
+            .fetch_all(&state.db)
+            .await?;
+    let checked = match check(
+        &form,
+        &team,
+        &managers,
+        contact_id,
+        chrono::Utc::now().date_naive(),
+    ) {
         Ok(c) => c,
         Err(errors) => {
             let p = page(&state, ui, account, true, contact_id, Some(form), errors).await?;
@@ -427,10 +484,12 @@ async fn save(
     };
     let sql = if contact_id.is_some() {
         "UPDATE contacts SET name = $2, title = $3, function = $4, email = $5, influence = $6, attitude = $7, \
-                counterpart_id = $8, last_met_on = $9, language = $10 WHERE id = $11 AND account_id = $1 RETURNING id"
+                counterpart_id = $8, last_met_on = $9, language = $10, reports_to = $12, executive_sponsor = $13 \
+         WHERE id = $11 AND account_id = $1 RETURNING id"
     } else {
         "INSERT INTO contacts (account_id, name, title, function, email, influence, attitude, counterpart_id, \
-                               last_met_on, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
+                               last_met_on, language, reports_to, executive_sponsor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id"
     };
     let saved: Result<i64, sqlx::Error> = sqlx::query_scalar(sql)
         .bind(id)
@@ -444,6 +503,8 @@ async fn save(
         .bind(checked.last_met_on)
         .bind(&checked.language)
         .bind(contact_id)
+        .bind(checked.reports_to)
+        .bind(checked.executive_sponsor)
         .fetch_one(&mut *tx)
         .await;
     let saved_id = match saved {

@@ -106,6 +106,8 @@ test('an account’s pages, as its KAM', { timeout: 300_000 }, async () => {
     (page) => acc(page, '/kpis/new'),
     (page) => acc(page, '/as-client'),
     (page) => acc(page, '/plan'),
+    (page) => acc(page, '/plan/whitespace'),
+    (page) => acc(page, '/plan/relationships'),
     (page) => acc(page, '/locks'),
     (page) => acc(page, '/requests'),
     '/requests',
