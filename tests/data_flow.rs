@@ -1088,4 +1088,32 @@ async fn a_red_value_without_the_required_comment_is_refused_on_every_path() {
         r.body
     );
     assert_eq!(stored(&kate, kpi, &start).await.as_deref(), Some("15"));
+
+    // 5. A CSV import: the file is refused, naming the row.
+    kate.get("/import").await;
+    let earlier = month.prev();
+    let csv = format!(
+        "account,kpi,period,value,comment\nacme-retail,otif,{},95,\nacme-retail,otif,{},5,\n",
+        earlier.prev().code(),
+        earlier.code()
+    );
+    let r = upload(&mut kate, csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let rows = r.texts("#import-problems tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].contains("Row 3") && rows[0].contains("asks for a comment"),
+        "{rows:?}"
+    );
+    assert_eq!(stored(&kate, kpi, &earlier.start.to_string()).await, None);
+    let csv = format!(
+        "account,kpi,period,value,comment\nacme-retail,otif,{},5,Strike\n",
+        earlier.code()
+    );
+    let r = upload(&mut kate, csv.as_bytes()).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
 }
