@@ -17,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod digests;
 pub mod director;
 pub mod domain;
 pub mod drivers;

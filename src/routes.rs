@@ -16,9 +16,9 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
-    accounts, admin, api, auth, capabilities, drivers, evaluation, health, inbox, jobs, kpis,
-    locks, metrics, notifications, opportunities, plan, portal, portfolio, requests, scorecard,
-    selection, sharing, timezone, users, value, values, voc,
+    accounts, admin, api, auth, capabilities, digests, drivers, evaluation, health, inbox, jobs,
+    kpis, locks, metrics, notifications, opportunities, plan, portal, portfolio, requests,
+    scorecard, selection, sharing, timezone, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -151,6 +151,10 @@ pub fn app(state: AppState) -> Router {
             "/me/reminders",
             get(requests::settings::page).post(requests::settings::save),
         )
+        .route(
+            "/me/digest",
+            get(digests::settings::page).post(digests::settings::save),
+        )
         // CSV import
         .route(
             "/import",
@@ -182,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         .route("/portal/activity", get(notifications::portal))
         .route("/notifications", get(notifications::notifications))
         .route("/notifications/read", post(notifications::mark_read))
+        .route("/accounts/{id}/follow", post(digests::follow::save))
         // Sharing: the KAM pyramid
         .route(
             "/accounts/{id}/stage",

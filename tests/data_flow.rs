@@ -910,3 +910,210 @@ async fn a_contest_cannot_replace_a_value_of_a_locked_period_but_may_still_be_ra
     .unwrap();
     assert_eq!(validation, "contested");
 }
+
+/// A KPI that asks for a comment when a value is red: every path that writes
+/// values by hand refuses a red value without one (FR/EN message, input kept),
+/// and takes it with one; a value that is not red needs none.
+#[tokio::test]
+async fn a_red_value_without_the_required_comment_is_refused_on_every_path() {
+    use chrono::Utc;
+    use common::build;
+    let mut kate = TestApp::new().await;
+    kate.accept_language = Some("en".into());
+    let hash = boussole::auth::password::hash(common::DEMO_PASSWORD).unwrap();
+    for (email, role) in [("kate@kam.example", "kam")] {
+        sqlx::query(
+            "INSERT INTO users (email, name, role, locale, password_hash) \
+             VALUES ($1, 'Kate Kam', $2::user_role, 'en', $3)",
+        )
+        .bind(email)
+        .bind(role)
+        .bind(&hash)
+        .execute(&kate.db)
+        .await
+        .unwrap();
+    }
+    let account = build::account(&kate.db, "acme-retail", "kate@kam.example").await;
+    sqlx::query("UPDATE accounts SET stage = 4 WHERE id = $1")
+        .bind(account)
+        .execute(&kate.db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO users (email, name, role, locale, password_hash, account_id) \
+         VALUES ('carl@acme.example', 'Carl Client', 'client', 'fr', $1, $2)",
+    )
+    .bind(&hash)
+    .bind(account)
+    .execute(&kate.db)
+    .await
+    .unwrap();
+    let kpi = build::kpi(
+        &kate.db,
+        account,
+        build::Kpi {
+            code: "otif",
+            ..Default::default()
+        },
+    )
+    .await;
+    sqlx::query("UPDATE account_kpis SET visibility = 'joint' WHERE id = $1")
+        .bind(kpi)
+        .execute(&kate.db)
+        .await
+        .unwrap();
+    let month = boussole::period::Period::containing(
+        boussole::domain::Frequency::Monthly,
+        Utc::now().date_naive(),
+    )
+    .prev();
+    let code = month.code();
+    let start = month.start.to_string();
+    kate.login("kate@kam.example").await;
+
+    // The setting is a checkbox on the KPI's settings form, off by default.
+    let settings = format!("/accounts/{account}/kpis/{kpi}/settings");
+    let page = kate.get(&settings).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("#comment_when_red"), 1);
+    assert_eq!(page.count("#comment_when_red[checked]"), 0);
+    sqlx::query("UPDATE account_kpis SET comment_when_red = true WHERE id = $1")
+        .bind(kpi)
+        .execute(&kate.db)
+        .await
+        .unwrap();
+    let page = kate.get(&settings).await;
+    assert_eq!(page.count("#comment_when_red[checked]"), 1);
+
+    // 1. Inline edit on the scorecard: 10 % of a 100 % target is red.
+    let path = format!("/accounts/{account}/kpis/{kpi}/values");
+    let inline = |value: &'static str, comment: &'static str| {
+        vec![
+            ("from", "scorecard"),
+            ("month", ""),
+            ("period", ""),
+            ("value", value),
+            ("comment", comment),
+            ("version", ""),
+        ]
+    };
+    let mut fields = inline("10", "");
+    fields[1].1 = &code;
+    fields[2].1 = &code;
+    let r = kate.post_form(&path, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let message = r.text(&format!("#value-{kpi}-error"));
+    assert!(message.contains("asks for a comment"), "{message}");
+    assert_eq!(
+        r.attr(&format!("#value-{kpi}"), "value").as_deref(),
+        Some("10")
+    );
+    assert_eq!(stored(&kate, kpi, &start).await, None);
+
+    // 2. The value page: the same refusal, the input kept.
+    let r = kate
+        .post_form(
+            &path,
+            &[
+                ("period", &code),
+                ("value", "12"),
+                ("comment", " "),
+                ("version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("asks for a comment"), "{}", r.body);
+    assert_eq!(r.attr("#value", "value").as_deref(), Some("12"));
+    assert_eq!(stored(&kate, kpi, &start).await, None);
+    // A green value needs no comment.
+    let r = kate
+        .post_form(
+            &path,
+            &[
+                ("period", &code),
+                ("value", "100"),
+                ("comment", ""),
+                ("version", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // 3. The client's portal entry, in French.
+    let mut carl = kate.other_browser();
+    carl.accept_language = Some("fr-FR".into());
+    carl.login("carl@acme.example").await;
+    let portal = format!("/portal/kpis/{kpi}/values");
+    let r = carl
+        .post_form(
+            &portal,
+            &[("period", &code), ("value", "15"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.text(".error-summary").contains("demande un commentaire"),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.attr("#entry-value", "value").as_deref(), Some("15"));
+    assert_eq!(stored(&kate, kpi, &start).await.as_deref(), Some("100"));
+    let r = carl
+        .post_form(
+            &portal,
+            &[
+                ("period", &code),
+                ("value", "15"),
+                ("comment", "Grève des transporteurs"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(stored(&kate, kpi, &start).await.as_deref(), Some("15"));
+
+    // 4. The API batch: the problem names the item; nothing of the batch is written.
+    let (_, token) = kate.api_token("kate@kam.example", true, None).await;
+    let body = format!(
+        r#"{{"items":[{{"account":"acme-retail","kpi":"otif","period":"{code}","value":90,"comment":"fine"}},{{"account":"acme-retail","kpi":"otif","period":"{}","value":5}}]}}"#,
+        month.prev().code()
+    );
+    let r = kate
+        .api("POST", "/api/v1/values", Some(&token), Some(&body), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains(r#""item":1,"field":"comment""#),
+        "{}",
+        r.body
+    );
+    assert_eq!(stored(&kate, kpi, &start).await.as_deref(), Some("15"));
+
+    // 5. A CSV import: the file is refused, naming the row.
+    kate.get("/import").await;
+    let earlier = month.prev();
+    let csv = format!(
+        "account,kpi,period,value,comment\nacme-retail,otif,{},95,\nacme-retail,otif,{},5,\n",
+        earlier.prev().code(),
+        earlier.code()
+    );
+    let r = upload(&mut kate, csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let rows = r.texts("#import-problems tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].contains("Row 3") && rows[0].contains("asks for a comment"),
+        "{rows:?}"
+    );
+    assert_eq!(stored(&kate, kpi, &earlier.start.to_string()).await, None);
+    let csv = format!(
+        "account,kpi,period,value,comment\nacme-retail,otif,{},5,Strike\n",
+        earlier.code()
+    );
+    let r = upload(&mut kate, csv.as_bytes()).await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.body
+    );
+}

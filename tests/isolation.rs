@@ -296,6 +296,9 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("GET", "/requests.csv", Rule::Area(Area::Portfolio)),
     ("GET", "/me/reminders", Rule::Area(Area::Any)),
     ("POST", "/me/reminders", Rule::Area(Area::Any)),
+    ("GET", "/me/digest", Rule::Area(Area::Any)),
+    ("POST", "/me/digest", Rule::Area(Area::Any)),
+    ("POST", "/accounts/{id}/follow", Rule::Visible),
     (
         "POST",
         "/accounts/{id}/locks/{month}/unlock",

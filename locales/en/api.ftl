@@ -74,3 +74,4 @@ nav-api-tokens = API tokens
 error-title-412 = Changed meanwhile
 error-title-415 = Not JSON
 api-period-locked = The period is locked (closed after a review): ask the KAM or a director to unlock it with a reason.
+api-comment-required = This KPI asks for a comment when a value is red: add one explaining the value.

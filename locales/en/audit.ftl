@@ -84,3 +84,7 @@ action-data-request-created = Data request sent
 action-user-reminders-changed = Reminder preference changed
 action-api-token-created = API token created
 action-api-token-revoked = API token revoked
+action-kpi-turned-red = KPI turned red
+action-account-followed = Account followed
+action-account-unfollowed = Account no longer followed
+action-user-digest-changed = Digest e-mail changed

@@ -146,3 +146,7 @@ reminders-on = Send me reminders
 reminders-off = Do not send me reminders
 reminders-now-off = You will no longer receive reminder e-mails.
 reminders-now-on = You will receive reminder e-mails.
+value-comment-required = This value is red: this KPI asks for a comment explaining it. Add a comment and save again.
+kpi-comment-when-red = Require a comment when a value is red
+kpi-comment-when-red-hint = Whoever enters a red value (by hand, import, portal or API) must say why.
+import-comment-required = Row { $row }: the value is red and this KPI asks for a comment explaining it.

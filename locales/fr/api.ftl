@@ -74,3 +74,4 @@ nav-api-tokens = Jetons d’API
 error-title-412 = Modifié entre-temps
 error-title-415 = Pas du JSON
 api-period-locked = La période est verrouillée (close après une revue) : demandez au KAM ou à un directeur de la déverrouiller en donnant une raison.
+api-comment-required = Cet indicateur demande un commentaire quand une valeur est rouge : ajoutez-en un qui explique la valeur.

@@ -84,3 +84,7 @@ action-data-request-created = Demande de données envoyée
 action-user-reminders-changed = Préférence de relances changée
 action-api-token-created = Jeton d’API créé
 action-api-token-revoked = Jeton d’API révoqué
+action-kpi-turned-red = Indicateur passé au rouge
+action-account-followed = Compte suivi
+action-account-unfollowed = Compte plus suivi
+action-user-digest-changed = Résumé par e-mail modifié

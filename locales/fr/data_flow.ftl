@@ -146,3 +146,7 @@ reminders-on = M’envoyer les rappels
 reminders-off = Ne pas m’envoyer de rappels
 reminders-now-off = Vous ne recevrez plus d’e-mails de rappel.
 reminders-now-on = Vous recevrez les e-mails de rappel.
+value-comment-required = Cette valeur est rouge : cet indicateur demande un commentaire qui l’explique. Ajoutez un commentaire et enregistrez de nouveau.
+kpi-comment-when-red = Exiger un commentaire quand une valeur est rouge
+kpi-comment-when-red-hint = Qui saisit une valeur rouge (à la main, par import, dans le portail ou par l’API) doit dire pourquoi.
+import-comment-required = Ligne { $row } : la valeur est rouge et cet indicateur demande un commentaire qui l’explique.

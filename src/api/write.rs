@@ -73,7 +73,7 @@ fn outcome_code(s: Saved) -> &'static str {
         Saved::Created => "created",
         Saved::Updated => "updated",
         // Locked values never reach here: the batch stops on them (409).
-        Saved::Unchanged | Saved::Conflict | Saved::Locked => "unchanged",
+        Saved::Unchanged | Saved::Conflict | Saved::Locked | Saved::CommentRequired => "unchanged",
     }
 }
 
@@ -333,6 +333,15 @@ pub async fn batch(
                 ),
             );
         }
+        if saved == Saved::CommentRequired {
+            return Err(
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "api-comment-required").field(
+                    Some(r.item),
+                    "comment",
+                    "value-comment-required",
+                ),
+            );
+        }
         out.push(ItemOut {
             item: r.item,
             kpi_id: r.kpi.id,
@@ -477,6 +486,15 @@ pub async fn put(
                 None,
                 "period",
                 "api-period-locked",
+            ),
+        );
+    }
+    if saved == Saved::CommentRequired {
+        return Err(
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "api-comment-required").field(
+                None,
+                "comment",
+                "value-comment-required",
             ),
         );
     }

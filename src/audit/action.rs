@@ -79,6 +79,10 @@ vocab!(
         UserRemindersChanged => "user.reminders_changed",
         ApiTokenCreated => "api_token.created",
         ApiTokenRevoked => "api_token.revoked",
+        KpiTurnedRed => "kpi.turned_red",
+        AccountFollowed => "account.followed",
+        AccountUnfollowed => "account.unfollowed",
+        UserDigestChanged => "user.digest_changed",
     }
 );
 

@@ -286,6 +286,9 @@ async fn act(
             // Nothing of this step is kept (the transaction is dropped).
             return Ok(Err("evaluation-period-locked"));
         }
+        if saved == values::Saved::CommentRequired {
+            return Ok(Err("value-comment-required"));
+        }
     }
     if next != status || action == Action::Accept {
         sqlx::query(

@@ -6,7 +6,9 @@
 //! this module knows nothing of the web, so the page layout can count unread
 //! events without a cycle.
 
-use chrono::{DateTime, Utc};
+pub mod attention;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
 use crate::audit::Action;
@@ -14,6 +16,8 @@ use crate::authz::{
     self, CLIENT_SEES_PLAN_EVENT_SQL as CLIENT_SEES_PLAN, CLIENT_SEES_SQL as CLIENT_SEES,
 };
 use crate::domain::Frequency;
+use crate::i18n::Locale;
+use crate::period::Period;
 use crate::users::User;
 
 /// The actions that make the feed, in both sides' interest.
@@ -46,6 +50,18 @@ pub const FEED_ACTIONS: &[Action] = &[
     Action::WhitespaceCellSet,
     Action::WhitespaceImported,
     Action::WhitespaceAxisAdded,
+    Action::KpiTurnedRed,
+];
+
+/// The feed events a digest reports (`digests`): a KPI turning red, the client's
+/// validations and contests and how they were settled. A subset of the feed, read
+/// through the same query, so the e-mail and the notifications cannot disagree.
+pub const DIGEST_ACTIONS: &[Action] = &[
+    Action::KpiTurnedRed,
+    Action::KpiValueValidated,
+    Action::KpiValueContested,
+    Action::KpiValueProposalAccepted,
+    Action::KpiValueKept,
 ];
 
 /// Actions a client may see at all (KPI events are further limited to shared KPIs).
@@ -63,6 +79,7 @@ const CLIENT_ACTIONS: &[Action] = &[
     Action::KpiTargetAgreed,
     Action::KpiTargetDeclined,
     Action::AccountStageChanged,
+    Action::KpiTurnedRed,
     // Shared plan items only (`CLIENT_SEES_PLAN`).
     Action::PlanObjectiveCreated,
     Action::PlanObjectiveUpdated,
@@ -98,7 +115,54 @@ pub async fn events(
     client: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
-    let actions = codes(if client { CLIENT_ACTIONS } else { FEED_ACTIONS });
+    events_in(db, &Window::all(accounts, client), limit).await
+}
+
+/// Which events a query reads: accounts, audience, time and kinds.
+pub struct Window<'a> {
+    /// None: every account.
+    pub accounts: Option<&'a [i64]>,
+    /// Only what a client user of the account may see.
+    pub client: bool,
+    /// `[from, until)`; None: unbounded.
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Only these actions (they must be feed actions); None: the whole feed.
+    pub only: Option<&'a [Action]>,
+}
+
+impl<'a> Window<'a> {
+    pub fn all(accounts: Option<&'a [i64]>, client: bool) -> Self {
+        Window {
+            accounts,
+            client,
+            from: None,
+            until: None,
+            only: None,
+        }
+    }
+}
+
+/// The feed's one query: events in `w`, newest first. The pages, the unread
+/// badge's scope and the digests all read it.
+pub async fn events_in(
+    db: impl PgExecutor<'_>,
+    w: &Window<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
+    let feed = if w.client {
+        CLIENT_ACTIONS
+    } else {
+        FEED_ACTIONS
+    };
+    let actions: Vec<&str> = match w.only {
+        Some(only) => feed
+            .iter()
+            .filter(|a| only.contains(a))
+            .map(|a| a.code())
+            .collect(),
+        None => codes(feed),
+    };
     sqlx::query_as(&format!(
         "SELECT l.id, l.at, l.action, coalesce(u.name, l.actor_email) AS who, l.account_id, a.name AS account_name, \
                 k.id AS kpi_id, k.name_fr, k.name_en, k.frequency, \
@@ -115,12 +179,16 @@ pub async fn events(
            AND l.action = ANY($2) \
            AND (NOT $3 OR l.action = 'account.stage_changed' \
                 OR (k.id IS NOT NULL AND {CLIENT_SEES}) OR ({CLIENT_SEES_PLAN})) \
+           AND ($5::timestamptz IS NULL OR l.at >= $5) \
+           AND ($6::timestamptz IS NULL OR l.at < $6) \
          ORDER BY l.id DESC LIMIT $4"
     ))
-    .bind(accounts)
+    .bind(w.accounts)
     .bind(&actions)
-    .bind(client)
+    .bind(w.client)
     .bind(limit)
+    .bind(w.from)
+    .bind(w.until)
     .fetch_all(db)
     .await
 }
@@ -175,4 +243,45 @@ pub async fn user_seen(db: &sqlx::PgPool, id: i64) -> sqlx::Result<DateTime<Utc>
         .bind(id)
         .fetch_one(db)
         .await
+}
+
+/// An event in words, in `locale`, and the page it links to (the portal's pages
+/// for a client user): the notifications and the digests word it the same way.
+pub fn words(locale: Locale, e: &EventRow, portal: bool) -> (String, Option<String>) {
+    let kpi = match locale {
+        Locale::Fr => e.name_fr.clone(),
+        Locale::En => e.name_en.clone(),
+    }
+    .unwrap_or_default();
+    let period = match (e.frequency, e.period.as_deref()) {
+        (Some(f), Some(p)) => NaiveDate::parse_from_str(p, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| Period::from_start(f, d))
+            .map(|p| p.label(locale))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    // Only feed actions are selected; an unknown code would show its raw key.
+    let key = Action::parse(&e.action)
+        .map(Action::feed_key)
+        .unwrap_or_else(|| e.action.clone());
+    let text = locale.t_args(
+        &key,
+        &[
+            (
+                "who",
+                e.who.clone().unwrap_or_else(|| "Boussole".into()).into(),
+            ),
+            ("kpi", kpi.into()),
+            ("period", period.into()),
+            ("stage", i64::from(e.stage.unwrap_or(0)).into()),
+        ],
+    );
+    let link = match (e.kpi_id, e.account_id) {
+        (Some(k), _) if portal => Some(format!("/portal/kpis/{k}")),
+        (Some(k), Some(a)) => Some(format!("/accounts/{a}/kpis/{k}")),
+        (None, Some(a)) if !portal => Some(format!("/accounts/{a}")),
+        _ => None,
+    };
+    (text, link)
 }

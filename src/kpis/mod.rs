@@ -43,6 +43,8 @@ pub struct AccountKpi {
     pub visibility: Visibility,
     pub position: i32,
     pub updated_at: DateTime<Utc>,
+    /// A value whose status is red is refused without a comment.
+    pub comment_when_red: bool,
 }
 
 impl AccountKpi {
@@ -65,7 +67,7 @@ const KPI_COLUMNS: &str = "k.id, k.account_id, k.template_id, k.code, k.universe
      k.description_fr, k.description_en, k.unit, k.direction, k.frequency, k.domain, \
      k.target::float8 AS target, k.green_from::float8 AS green_from, k.amber_from::float8 AS amber_from, \
      k.weight::float8 AS weight, k.owner_id, o.name AS owner_name, k.freshness_months, k.visibility, \
-     k.position, k.updated_at";
+     k.position, k.updated_at, k.comment_when_red";
 
 pub async fn for_account(
     db: impl PgExecutor<'_>,

@@ -87,6 +87,9 @@ pub struct SettingsForm {
     pub freshness_months: String,
     #[serde(default)]
     pub visibility: String,
+    /// The checkbox "require a comment when a value is red": present when ticked.
+    #[serde(default)]
+    pub comment_when_red: Option<String>,
     /// The KPI's `updated_at` when the form was loaded: a later one means someone else saved.
     #[serde(default)]
     pub version: String,
@@ -106,6 +109,7 @@ impl SettingsForm {
             owner_id: k.owner_id.map(|i| i.to_string()).unwrap_or_default(),
             freshness_months: k.freshness_months.to_string(),
             visibility: k.visibility.code().into(),
+            comment_when_red: k.comment_when_red.then(|| "on".to_owned()),
             version: k.updated_at.timestamp_micros().to_string(),
         }
     }
@@ -139,6 +143,7 @@ struct ValidSettings {
     owner_id: Option<i64>,
     freshness_months: i32,
     visibility: Visibility,
+    comment_when_red: bool,
 }
 
 fn validate(
@@ -186,6 +191,7 @@ fn validate(
             owner_id,
             freshness_months,
             visibility,
+            comment_when_red: f.comment_when_red.is_some(),
         }),
         _ => Err(c.errors),
     }
@@ -367,7 +373,7 @@ pub async fn save(
     let updated = sqlx::query(
         "UPDATE account_kpis SET name_fr = $3, name_en = $4, description_fr = $5, description_en = $6, \
                 target = $7, green_from = $8, amber_from = $9, weight = $10, owner_id = $11, \
-                freshness_months = $12, visibility = $13 \
+                freshness_months = $12, visibility = $13, comment_when_red = $15 \
          WHERE account_id = $1 AND id = $2 AND date_trunc('microseconds', updated_at) = $14",
     )
     .bind(id)
@@ -384,6 +390,7 @@ pub async fn save(
     .bind(v.freshness_months)
     .bind(v.visibility)
     .bind(version)
+    .bind(v.comment_when_red)
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {

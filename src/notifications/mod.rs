@@ -4,16 +4,13 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::accounts::VisibleAccount;
-use crate::audit::Action;
 use crate::auth::extract::{AnyUser, ClientUser};
 use crate::authz;
 use crate::error::{AppError, AppResult};
-use crate::feed::{EventRow, events, scope, user_seen};
-use crate::i18n::Locale;
-use crate::period::Period;
+use crate::feed::{EventRow, attention, events, scope, user_seen, words};
 use crate::state::AppState;
 use crate::web::context::RequestCtx;
 use crate::web::layout::Ui;
@@ -29,42 +26,7 @@ pub struct EventView {
 }
 
 pub fn view(ui: &Ui, e: &EventRow, portal: bool, seen: DateTime<Utc>) -> EventView {
-    let locale = ui.locale;
-    let kpi = match locale {
-        Locale::Fr => e.name_fr.clone(),
-        Locale::En => e.name_en.clone(),
-    }
-    .unwrap_or_default();
-    let period = match (e.frequency, e.period.as_deref()) {
-        (Some(f), Some(p)) => NaiveDate::parse_from_str(p, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| Period::from_start(f, d))
-            .map(|p| p.label(locale))
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    // Only feed actions are selected; an unknown code would show its raw key.
-    let key = Action::parse(&e.action)
-        .map(Action::feed_key)
-        .unwrap_or_else(|| e.action.clone());
-    let text = ui.locale.t_args(
-        &key,
-        &[
-            (
-                "who",
-                e.who.clone().unwrap_or_else(|| "Boussole".into()).into(),
-            ),
-            ("kpi", kpi.into()),
-            ("period", period.into()),
-            ("stage", i64::from(e.stage.unwrap_or(0)).into()),
-        ],
-    );
-    let link = match (e.kpi_id, e.account_id) {
-        (Some(k), _) if portal => Some(format!("/portal/kpis/{k}")),
-        (Some(k), Some(a)) => Some(format!("/accounts/{a}/kpis/{k}")),
-        (None, Some(a)) if !portal => Some(format!("/accounts/{a}")),
-        _ => None,
-    };
+    let (text, link) = words(ui.locale, e, portal);
     EventView {
         id: e.id,
         when: ui.datetime(&e.at),
@@ -86,6 +48,52 @@ pub struct FeedPage {
     pub events: Vec<EventView>,
     pub show_account: bool,
     pub mark_read: bool,
+    /// `/notifications` only: what needs attention on the followed accounts, the
+    /// same items as the digest (`feed::attention`).
+    pub attention: Option<Vec<ItemView>>,
+}
+
+pub struct ItemView {
+    pub kind: String,
+    pub text: String,
+    pub account_name: String,
+    pub link: String,
+}
+
+/// What needs attention on the accounts `user` follows, as the digest says it:
+/// overdue as of the app's today, negative words of the last seven days.
+async fn attention_of(
+    state: &AppState,
+    ui: &Ui,
+    user: &crate::users::User,
+) -> AppResult<Vec<ItemView>> {
+    let accounts = crate::digests::follow::followed(&state.db, user).await?;
+    let client = authz::is_client(user);
+    let until = Utc::now();
+    let scope = attention::Scope {
+        accounts: &accounts,
+        client,
+        user_id: user.id,
+        today: state.clock.today(),
+        from: until - chrono::Duration::days(7),
+        until,
+    };
+    let items = attention::items(&state.db, &scope).await?;
+    Ok(items
+        .iter()
+        .map(|i| ItemView {
+            kind: i.kind.clone(),
+            text: ui.locale.t_args(
+                &i.key(),
+                &[
+                    ("title", i.title(ui.locale).to_owned().into()),
+                    ("day", ui.date(&i.day).into()),
+                ],
+            ),
+            account_name: i.account_name.clone(),
+            link: i.link(client),
+        })
+        .collect())
 }
 
 /// `/accounts/{id}/activity`: everything that happened on an account.
@@ -105,6 +113,7 @@ pub async fn account(
         events,
         show_account: false,
         mark_read: false,
+        attention: None,
     })
 }
 
@@ -125,6 +134,7 @@ pub async fn portal(
         events,
         show_account: false,
         mark_read: true,
+        attention: None,
     })
 }
 
@@ -140,12 +150,14 @@ pub async fn notifications(
     let seen = user_seen(&state.db, user.id).await?;
     let events = rows.iter().map(|e| view(&ui, e, client, seen)).collect();
     let title = ui.t("notifications-title");
+    let attention = Some(attention_of(&state, &ui, &user).await?);
     render(&FeedPage {
         ui,
         title,
         events,
         show_account: !client,
         mark_read: true,
+        attention,
     })
 }
 

@@ -320,14 +320,19 @@ pub async fn enter_value(
         &ctx.actor(),
     )
     .await?;
-    if saved == values::Saved::Locked {
+    if matches!(
+        saved,
+        values::Saved::Locked | values::Saved::CommentRequired
+    ) {
         drop(tx);
-        let mut e = refused(&ui, "value-locked");
-        e.error = Some(values::locked_message(
-            ui.locale,
-            &kpi,
-            checked.period.start,
-        ));
+        let mut e = refused(&ui, "value-comment-required");
+        if saved == values::Saved::Locked {
+            e.error = Some(values::locked_message(
+                ui.locale,
+                &kpi,
+                checked.period.start,
+            ));
+        }
         return kpi_view(
             &state,
             ui,

@@ -54,10 +54,15 @@ impl Task for DailyTask {
         let done = run(&self.state, &mut tx, today)
             .await
             .map_err(|e| TaskError::Retryable(format!("{e:?}")))?;
+        // The digests due today, in the same transaction (each recorded with its mail).
+        let digests = crate::digests::send_due(&self.state, &mut tx, today)
+            .await
+            .map_err(|e| TaskError::Retryable(format!("{e:?}")))?;
         crate::db::commit(tx).await?;
         tracing::info!(
             requests = done.requests_created,
             reminders = done.reminders_sent,
+            digests,
             %today,
             "daily pass of data requests"
         );

@@ -200,6 +200,9 @@ pub struct ScorecardPage {
     pub filter_text: String,
     /// Staff, current month: each red or amber KPI's path to green (plan::green).
     pub green: Vec<crate::plan::green::GreenRow>,
+    /// Staff: whether the viewer follows the account (the follow button); None
+    /// in the portal and its preview.
+    pub following: Option<bool>,
 }
 
 impl ScorecardPage {
@@ -302,6 +305,7 @@ async fn show_arranged(
     page.validated_text =
         validated.map(|v| format::percent(page.ui.locale, format::Percent::new(v), 0));
     page.arrange(arrangement);
+    page.following = Some(crate::digests::follow::follows(&state.db, user, page.account.id).await?);
     if month == scorecard::current_month() {
         page.green =
             crate::plan::green::for_account(&state.db, page.account.id, page.ui.locale).await?;
@@ -653,6 +657,7 @@ pub fn build(ui: Ui, board: &Board, can_edit: bool, error: Option<InlineError>) 
         base,
         portal: None,
         green: Vec::new(),
+        following: None,
         nothing_shared: false,
         validated_text: None,
         month: board.month.code(),

@@ -484,6 +484,18 @@ pub struct Catalogue {
     accounts: HashMap<String, AccountRef>,
     /// (account, first day of a locked month): see `locks`.
     locked: std::collections::HashSet<(i64, NaiveDate)>,
+    /// KPIs that ask for a comment with a red value, and how red is decided.
+    red_rules: HashMap<i64, RedRule>,
+    /// Per-period targets of those KPIs: (KPI, period start) → target.
+    targets: HashMap<(i64, NaiveDate), f64>,
+}
+
+/// What deciding "red" needs of a KPI (`scoring::attainment`, `scoring::rag`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RedRule {
+    pub target: f64,
+    pub direction: crate::domain::Direction,
+    pub thresholds: crate::scoring::Thresholds,
 }
 
 #[derive(Debug, Clone)]
@@ -514,6 +526,31 @@ impl Catalogue {
     /// Records a locked month of an account: rows whose period closes in it are refused.
     pub fn add_lock(&mut self, account_id: i64, month: NaiveDate) {
         self.locked.insert((account_id, month));
+    }
+
+    /// A KPI whose red values need a comment (`comment_when_red`).
+    pub fn add_red_rule(&mut self, kpi_id: i64, rule: RedRule) {
+        self.red_rules.insert(kpi_id, rule);
+    }
+
+    /// A per-period target (for the red rule).
+    pub fn add_target(&mut self, kpi_id: i64, period: NaiveDate, target: f64) {
+        self.targets.insert((kpi_id, period), target);
+    }
+
+    /// Whether `value` is red for the KPI's rule, as the scorecard shows it.
+    fn needs_comment(&self, kpi_id: i64, period: NaiveDate, value: Decimal) -> bool {
+        let Some(rule) = self.red_rules.get(&kpi_id) else {
+            return false;
+        };
+        let target = self
+            .targets
+            .get(&(kpi_id, period))
+            .copied()
+            .unwrap_or(rule.target);
+        let v: f64 = value.to_string().parse().unwrap_or(0.0);
+        crate::scoring::attainment(v, target, rule.direction)
+            .is_some_and(|a| crate::scoring::rag(a, rule.thresholds) == crate::scoring::Rag::Red)
     }
 
     /// Adds a KPI to an account added before (ignored otherwise).
@@ -581,6 +618,8 @@ pub enum ProblemKind {
     Locked {
         month: NaiveDate,
     },
+    /// A red value without the comment its KPI asks for.
+    CommentRequired,
 }
 
 impl Problem {
@@ -645,6 +684,10 @@ impl Problem {
                     "month",
                     FluentValue::from(Period::containing(Frequency::Monthly, *month).label(locale)),
                 )],
+            ),
+            ProblemKind::CommentRequired => locale.t_args(
+                "import-comment-required",
+                &[("row", FluentValue::from(self.line))],
             ),
             ProblemKind::Duplicate { first_line } => locale.t_args(
                 "import-duplicate",
@@ -822,6 +865,12 @@ impl<'c> Validator<'c> {
         let length = row.comment.chars().count();
         if length > MAX_COMMENT_CHARS {
             problem(Column::Comment, ProblemKind::CommentTooLong { length });
+        }
+        if let (Some(k), Some(p), Some(v)) = (kpi, period, value)
+            && row.comment.trim().is_empty()
+            && catalogue.needs_comment(k.id, p, v)
+        {
+            problem(Column::Comment, ProblemKind::CommentRequired);
         }
 
         if let (Some(a), Some(k), Some(p)) = (account, kpi, period) {

@@ -273,10 +273,18 @@ pub async fn save(
         &ctx.actor(),
     )
     .await?;
-    if outcome == Saved::Locked {
+    if matches!(outcome, Saved::Locked | Saved::CommentRequired) {
         drop(tx);
-        // The period was closed (after a review): say so, keep what they typed.
-        let message = values::locked_message(ui.locale, &kpi, checked.period.start);
+        // The period was closed (after a review), or a red value needs its
+        // comment: say so, keep what they typed.
+        let (message, field) = if outcome == Saved::Locked {
+            (
+                values::locked_message(ui.locale, &kpi, checked.period.start),
+                "period",
+            )
+        } else {
+            (ui.t("value-comment-required"), "comment")
+        };
         let form = form.visible();
         return if inline {
             let e = InlineError {
@@ -296,7 +304,7 @@ pub async fn save(
             )
             .await
         } else {
-            let page = value_page(ui, account, &kpi, form, "period", Some(message), None);
+            let page = value_page(ui, account, &kpi, form, field, Some(message), None);
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         };
     }

@@ -156,6 +156,49 @@ pub enum Saved {
     Conflict,
     /// The period is locked (`locks`): nothing written.
     Locked,
+    /// The KPI asks for a comment with a red value and there is none: nothing written.
+    CommentRequired,
+}
+
+/// Whether `value` for `period` has the status red, as the scorecard shows it
+/// (`scoring::attainment` against the period's target, `scoring::rag` across the
+/// KPI's thresholds).
+pub async fn is_red(
+    db: impl sqlx::PgExecutor<'_>,
+    kpi: &AccountKpi,
+    period: NaiveDate,
+    value: f64,
+) -> sqlx::Result<bool> {
+    let target: Option<f64> = sqlx::query_scalar(
+        "SELECT target::float8 FROM kpi_targets WHERE account_kpi_id = $1 AND period = $2",
+    )
+    .bind(kpi.id)
+    .bind(period)
+    .fetch_optional(db)
+    .await?;
+    let thresholds = crate::scoring::Thresholds {
+        green_from: kpi.green_from,
+        amber_from: kpi.amber_from,
+    };
+    Ok(
+        crate::scoring::attainment(value, target.unwrap_or(kpi.target), kpi.direction)
+            .is_some_and(|a| crate::scoring::rag(a, thresholds) == crate::scoring::Rag::Red),
+    )
+}
+
+/// Whether a value must carry a comment it lacks (the KPI's setting, a red value).
+pub async fn lacks_required_comment(
+    db: impl sqlx::PgExecutor<'_>,
+    kpi: &AccountKpi,
+    period: NaiveDate,
+    value: Decimal,
+    comment: &str,
+) -> sqlx::Result<bool> {
+    if !kpi.comment_when_red || !comment.trim().is_empty() {
+        return Ok(false);
+    }
+    let v: f64 = value.to_string().parse().unwrap_or(0.0);
+    is_red(db, kpi, period, v).await
 }
 
 pub struct NewValue<'a> {
@@ -188,6 +231,9 @@ pub async fn save(
 ) -> sqlx::Result<Saved> {
     if crate::locks::is_locked(&mut *tx, kpi.account_id, kpi.frequency, v.period).await? {
         return Ok(Saved::Locked);
+    }
+    if lacks_required_comment(&mut *tx, kpi, v.period, v.value, v.comment).await? {
+        return Ok(Saved::CommentRequired);
     }
     let current: Option<(Decimal, String, i32)> = sqlx::query_as(
         "SELECT value, comment, version FROM kpi_values WHERE account_kpi_id = $1 AND period = $2 FOR UPDATE",

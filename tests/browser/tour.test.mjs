@@ -115,6 +115,7 @@ test('an account’s pages, as its KAM', { timeout: 300_000 }, async () => {
     '/api/docs',
     '/evaluations',
     '/notifications',
+    '/me/digest',
     '/import',
     '/inbox',
   ]);

@@ -7,7 +7,7 @@ use crate::authz;
 use crate::domain::{Frequency, Unit};
 use crate::i18n::Locale;
 use crate::users::User;
-use crate::values::csv_import::{Catalogue, KpiRef};
+use crate::values::csv_import::{Catalogue, KpiRef, RedRule};
 
 use super::{AccountCodes, KpiCode};
 
@@ -30,6 +30,18 @@ pub struct Editable {
     rows: Vec<Row>,
     /// Locked months of those accounts (`locks`): rows into them are refused.
     locked: Vec<(i64, chrono::NaiveDate)>,
+    /// KPIs that ask for a comment with a red value, and their per-period targets.
+    red: Vec<RedRow>,
+    targets: Vec<(i64, chrono::NaiveDate, f64)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RedRow {
+    id: i64,
+    target: f64,
+    green_from: f64,
+    amber_from: f64,
+    direction: crate::domain::Direction,
 }
 
 /// The accounts `user` may edit (every account for admins and directors, the
@@ -49,7 +61,27 @@ pub async fn editable(db: &sqlx::PgPool, user: &User) -> sqlx::Result<Editable> 
     let mut ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
     ids.dedup();
     let locked = crate::locks::locked_months(db, &ids).await?;
-    Ok(Editable { rows, locked })
+    let red: Vec<RedRow> = sqlx::query_as(
+        "SELECT id, target::float8 AS target, green_from::float8 AS green_from, \
+                amber_from::float8 AS amber_from, direction \
+         FROM account_kpis WHERE account_id = ANY($1) AND comment_when_red",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await?;
+    let red_ids: Vec<i64> = red.iter().map(|r| r.id).collect();
+    let targets = sqlx::query_as(
+        "SELECT account_kpi_id, period, target::float8 FROM kpi_targets WHERE account_kpi_id = ANY($1)",
+    )
+    .bind(&red_ids)
+    .fetch_all(db)
+    .await?;
+    Ok(Editable {
+        rows,
+        locked,
+        red,
+        targets,
+    })
 }
 
 impl Editable {
@@ -78,6 +110,22 @@ impl Editable {
         }
         for (account_id, month) in &self.locked {
             c.add_lock(*account_id, *month);
+        }
+        for r in &self.red {
+            c.add_red_rule(
+                r.id,
+                RedRule {
+                    target: r.target,
+                    direction: r.direction,
+                    thresholds: crate::scoring::Thresholds {
+                        green_from: r.green_from,
+                        amber_from: r.amber_from,
+                    },
+                },
+            );
+        }
+        for (kpi, period, target) in &self.targets {
+            c.add_target(*kpi, *period, *target);
         }
         c
     }
