@@ -80,3 +80,6 @@ action-data-request-created = Data request sent
 action-user-reminders-changed = Reminder preference changed
 action-api-token-created = API token created
 action-api-token-revoked = API token revoked
+action-webhook-created = Webhook created
+action-webhook-deleted = Webhook deleted
+action-webhook-tested = Webhook test event sent

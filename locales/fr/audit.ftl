@@ -80,3 +80,6 @@ action-data-request-created = Demande de données envoyée
 action-user-reminders-changed = Préférence de relances changée
 action-api-token-created = Jeton d’API créé
 action-api-token-revoked = Jeton d’API révoqué
+action-webhook-created = Webhook créé
+action-webhook-deleted = Webhook supprimé
+action-webhook-tested = Événement de test de webhook envoyé

@@ -75,6 +75,9 @@ vocab!(
         UserRemindersChanged => "user.reminders_changed",
         ApiTokenCreated => "api_token.created",
         ApiTokenRevoked => "api_token.revoked",
+        WebhookCreated => "webhook.created",
+        WebhookDeleted => "webhook.deleted",
+        WebhookTested => "webhook.tested",
     }
 );
 
