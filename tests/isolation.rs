@@ -176,6 +176,8 @@ enum Area {
     Portal,
     /// Admins only.
     Admin,
+    /// Webhook subscriptions: admins, directors, KAMs, client users (not contributors).
+    Webhooks,
 }
 
 /// How a route decides.

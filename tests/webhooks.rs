@@ -421,8 +421,9 @@ async fn the_form_refuses_bad_input_and_others_cannot_reach_a_subscription() {
             message.iter().any(|m| r.body.contains(m)),
             "{url}: {message:?}"
         );
-        assert_eq!(r.count(".error-summary li"), 1, "{url}");
+        // A NUL is refused by the app's input layer before the form (`web::input`).
         if !url.contains('\u{0}') {
+            assert_eq!(r.count(".error-summary li"), 1, "{url}");
             assert_eq!(r.attr("#url", "value").as_deref(), Some(url), "input kept");
         }
     }
