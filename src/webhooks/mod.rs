@@ -133,9 +133,8 @@ pub async fn settle(tx: &mut PgConnection) -> sqlx::Result<()> {
         .fetch_all(&mut *tx)
         .await?;
         for l in listeners {
-            if !users.contains_key(&l.user_id) {
-                let u = crate::users::find(&mut *tx, l.user_id).await?;
-                users.insert(l.user_id, u);
+            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(l.user_id) {
+                e.insert(crate::users::find(&mut *tx, l.user_id).await?);
             }
             let Some(user) = users[&l.user_id].as_ref().filter(|u| u.active) else {
                 continue;
