@@ -471,3 +471,44 @@ async fn the_form_refuses_bad_input_and_others_cannot_reach_a_subscription() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_kpi_turning_red_is_told_once_with_its_status_before() {
+    let mut app = TestApp::with_demo().await;
+    let (rx, base) = receiver().await;
+    let (_, secret) = subscribe(&app, ALICE, &format!("{base}/red"), &["kpi.turned_red"]).await;
+    // A monthly higher-is-better KPI of Lumière that is not red now (the stored state).
+    let (account, kpi): (i64, i64) = sqlx::query_as(
+        "SELECT a.id, k.id FROM account_kpis k JOIN accounts a ON a.id = k.account_id \
+         JOIN scorecard_state s ON s.account_id = a.id AND s.audience = 'internal' \
+         CROSS JOIN LATERAL jsonb_array_elements(s.now->'kpis') r \
+         WHERE a.slug = 'lumiere-retail' AND k.frequency = 'monthly' AND k.target > 0 \
+           AND k.direction = 'higher_better' AND (r->>'id')::bigint = k.id AND r->>'rag' <> 'red' \
+         ORDER BY k.id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let month = format!("{}", today.format("%Y-%m"));
+    let (_, token) = app.api_token(ALICE, true, None).await;
+    let url = format!("/api/v1/accounts/{account}/kpis/{kpi}/values/{month}");
+    let r = app
+        .api("PUT", &url, Some(&token), Some(r#"{"value": 0}"#), &[])
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    run_jobs(&app).await;
+    let got = rx.of("red");
+    assert_eq!(got.len(), 1, "{got:?}");
+    let v = verified(&got[0], &secret);
+    assert_eq!(v["type"], "kpi.turned_red");
+    assert_eq!(v["data"]["kpi"]["id"], kpi);
+    assert_ne!(v["data"]["was"], "red");
+    // Still red after another low value: not told again.
+    let r = app
+        .api("PUT", &url, Some(&token), Some(r#"{"value": 1}"#), &[])
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    run_jobs(&app).await;
+    assert_eq!(rx.of("red").len(), 1);
+}
