@@ -23,6 +23,11 @@ pub enum Area {
     Portal,
     /// User and library administration.
     Admin,
+    /// Webhook subscriptions (`/settings/webhooks`): whoever sees accounts by a
+    /// rule a subscription can reuse — admins, directors, KAMs (their accounts) and
+    /// client users (their portal). Not contributors: they reach single KPIs
+    /// through their inbox, not accounts, and have nothing a feed of events adds.
+    Webhooks,
 }
 
 pub fn allows(role: Role, area: Area) -> bool {
@@ -36,6 +41,7 @@ pub fn allows(role: Role, area: Area) -> bool {
         Area::Inbox => matches!(role, Admin | Contributor | Kam),
         Area::Portal => role == Client,
         Area::Admin => role == Admin,
+        Area::Webhooks => matches!(role, Admin | Director | Kam | Client),
     }
 }
 
@@ -163,6 +169,35 @@ pub fn may_revoke_token(user: &User, owner_id: i64) -> bool {
     user.id == owner_id || user.role == Role::Admin
 }
 
+/// Which webhook events a client user's subscription receives, on their own
+/// account at `stage`: what the portal shows them from the basic stage (2) — values
+/// of shared KPIs, their contests and answers, shared KPIs turning red, shared
+/// actions overdue. Never survey answers: those are the supplier's voice-of-the-
+/// customer material about the client's people, not shown in the portal.
+pub fn client_receives_webhook(event: &str, stage: i16) -> bool {
+    stage >= 2
+        && matches!(
+            event,
+            "value.recorded"
+                | "value.contested"
+                | "evaluation.answered"
+                | "kpi.turned_red"
+                | "action.overdue"
+                | "test"
+        )
+}
+
+/// Who may pause, delete or test a webhook subscription and read its log: its
+/// user, and admins.
+pub fn may_manage_webhook(user: &User, owner_id: i64) -> bool {
+    user.id == owner_id || sees_every_webhook(user)
+}
+
+/// Admins list every subscription (to remove one that leaks or fails for ever).
+pub fn sees_every_webhook(user: &User) -> bool {
+    user.role == Role::Admin
+}
+
 /// The SQL form of `sharing::client_sees`, over `account_kpis k` joined to `accounts a`.
 /// Every client-facing query uses this one predicate, so the rule cannot drift
 /// between the portal, its exports and the feed.
@@ -235,5 +270,13 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(allows(role, Area::Admin), role == Role::Admin);
         }
+    }
+
+    #[test]
+    fn clients_receive_shared_events_from_stage_2_and_never_survey_answers() {
+        assert!(!client_receives_webhook("value.recorded", 1));
+        assert!(client_receives_webhook("value.recorded", 2));
+        assert!(!client_receives_webhook("survey.answered", 4));
+        assert!(!allows(Role::Contributor, Area::Webhooks));
     }
 }

@@ -157,6 +157,10 @@ pub struct ServeArgs {
     /// API requests each token may make per minute; past that, 429 with Retry-After.
     #[arg(long, env = "BOUSSOLE_API_RATE_PER_MINUTE", default_value_t = crate::config::DEFAULT_API_RATE_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub api_rate_per_minute: u32,
+    /// Seconds a webhook receiver has to answer a delivery before the attempt counts
+    /// as failed (and is retried later).
+    #[arg(long, env = "BOUSSOLE_WEBHOOK_TIMEOUT", default_value_t = crate::config::DEFAULT_WEBHOOK_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub webhook_timeout: u64,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,
@@ -277,6 +281,7 @@ impl ServeArgs {
                 .max(1),
             heavy_wait: HEAVY_WAIT,
             api_rate_per_minute: serve.api_rate_per_minute,
+            webhook_timeout: std::time::Duration::from_secs(serve.webhook_timeout),
         })
     }
 }

@@ -38,7 +38,12 @@ pub struct Config {
     /// API requests one token may make per minute (`api::caller`): past that, 429
     /// with Retry-After. Bursts up to a tenth of it (at least 10) are absorbed.
     pub api_rate_per_minute: u32,
+    /// How long a webhook receiver has to answer one delivery (`webhooks::deliver`).
+    pub webhook_timeout: Duration,
 }
+
+/// A receiver that takes longer than this has failed the attempt (retried later).
+pub const DEFAULT_WEBHOOK_TIMEOUT_SECONDS: u64 = 10;
 
 /// Ten a second on average: an integration pushing batches of 1 000 values never
 /// needs more, and a runaway script cannot take the server from everyone else.
@@ -69,6 +74,8 @@ impl Config {
             heavy_pages: DEFAULT_HEAVY_PAGES,
             heavy_wait: HEAVY_WAIT,
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
+            // Short, so a test's silent receiver fails its attempt quickly.
+            webhook_timeout: Duration::from_secs(2),
         }
     }
 

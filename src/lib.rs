@@ -54,6 +54,7 @@ pub mod value;
 pub mod values;
 pub mod voc;
 pub mod web;
+pub mod webhooks;
 
 pub use routes::app;
 pub use state::AppState;

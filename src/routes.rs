@@ -18,7 +18,7 @@ use crate::web::{context, csrf, errors, input, limit, security, session_store, s
 use crate::{
     accounts, admin, api, auth, capabilities, digests, drivers, evaluation, health, inbox, jobs,
     kpis, locks, metrics, notifications, opportunities, plan, portal, portfolio, requests,
-    scorecard, selection, sharing, timezone, users, value, values, voc,
+    scorecard, selection, sharing, timezone, users, value, values, voc, webhooks,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";
@@ -399,6 +399,24 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/settings/tokens/{token_id}/revoke",
             post(api::tokens_page::revoke),
+        )
+        // Webhook subscriptions and their delivery logs
+        .route(
+            "/settings/webhooks",
+            get(webhooks::page::show_list).post(webhooks::page::create),
+        )
+        .route("/settings/webhooks/{webhook_id}", get(webhooks::page::show))
+        .route(
+            "/settings/webhooks/{webhook_id}/deliveries.csv",
+            get(webhooks::page::csv),
+        )
+        .route(
+            "/settings/webhooks/{webhook_id}/test",
+            post(webhooks::page::test),
+        )
+        .route(
+            "/settings/webhooks/{webhook_id}/delete",
+            post(webhooks::page::delete),
         )
         .fallback(|| async { crate::error::AppError::NotFound });
 

@@ -35,7 +35,11 @@ impl AppState {
             .and_then(|url| Mailer::from_url(url, &config.mail_from).ok())
             .map(Arc::new);
         let heavy = Arc::new(Semaphore::new(config.heavy_pages.max(1)));
-        let jobs = Arc::new(crate::jobs::Jobs::new(db.clone(), mailer.clone()));
+        let jobs = Arc::new(crate::jobs::Jobs::new(
+            db.clone(),
+            mailer.clone(),
+            config.webhook_timeout,
+        ));
         let api_limiter = Arc::new(crate::api::caller::Limiter::new(config.api_rate_per_minute));
         Self {
             db,

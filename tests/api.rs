@@ -622,41 +622,35 @@ async fn a_single_value_is_updated_with_if_match() {
     problem(&r);
 }
 
+/// A request without a token, asked in `accept`: the problem's language and the
+/// start of its detail.
+async fn unauthorised_in(app: &mut TestApp, accept: &str, language: &str, detail: &str) {
+    let r = app
+        .api(
+            "GET",
+            "/api/v1/accounts",
+            None,
+            None,
+            &[("accept-language", accept)],
+        )
+        .await;
+    assert_eq!(r.header("content-language"), Some(language), "{accept}");
+    let p = problem(&r);
+    assert!(
+        p["detail"].as_str().unwrap().starts_with(detail),
+        "{accept}: {p}"
+    );
+}
+
 #[tokio::test]
 async fn problems_speak_the_callers_language() {
     let mut app = TestApp::with_demo().await;
-    let r = app
-        .api(
-            "GET",
-            "/api/v1/accounts",
-            None,
-            None,
-            &[("accept-language", "en")],
-        )
-        .await;
-    assert_eq!(r.header("content-language"), Some("en"));
-    assert!(
-        problem(&r)["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("Send an API token")
-    );
-    let r = app
-        .api(
-            "GET",
-            "/api/v1/accounts",
-            None,
-            None,
-            &[("accept-language", "fr-FR")],
-        )
-        .await;
-    assert_eq!(r.header("content-language"), Some("fr"));
-    assert!(
-        problem(&r)["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("Envoyez un jeton")
-    );
+    for (accept, language, detail) in [
+        ("en", "en", "Send an API token"),
+        ("fr-FR", "fr", "Envoyez un jeton"),
+    ] {
+        unauthorised_in(&mut app, accept, language, detail).await;
+    }
     // The router's own 404 and 405 under /api too.
     let (_, t) = app.api_token(ALICE, false, None).await;
     let r = app

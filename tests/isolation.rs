@@ -176,6 +176,8 @@ enum Area {
     Portal,
     /// Admins only.
     Admin,
+    /// Webhook subscriptions: admins, directors, KAMs, client users (not contributors).
+    Webhooks,
 }
 
 /// How a route decides.
@@ -231,6 +233,8 @@ enum Rule {
     ImportRun,
     /// Any signed-in user; an API token that is nobody's (`0`): 404.
     NobodysToken,
+    /// The webhooks area; a subscription that is nobody's (`0`): 404.
+    NobodysWebhook,
     /// The API: by bearer token, not session (`api_routes_answer_every_role_by_token`).
     Api(Api),
 }
@@ -562,6 +566,29 @@ const TABLE: &[(&str, &str, Rule)] = &[
         "/settings/tokens/{token_id}/revoke",
         Rule::NobodysToken,
     ),
+    // Webhook subscriptions
+    ("GET", "/settings/webhooks", Rule::Area(Area::Webhooks)),
+    ("POST", "/settings/webhooks", Rule::Area(Area::Webhooks)),
+    (
+        "GET",
+        "/settings/webhooks/{webhook_id}",
+        Rule::NobodysWebhook,
+    ),
+    (
+        "GET",
+        "/settings/webhooks/{webhook_id}/deliveries.csv",
+        Rule::NobodysWebhook,
+    ),
+    (
+        "POST",
+        "/settings/webhooks/{webhook_id}/test",
+        Rule::NobodysWebhook,
+    ),
+    (
+        "POST",
+        "/settings/webhooks/{webhook_id}/delete",
+        Rule::NobodysWebhook,
+    ),
     // The API
     ("GET", "/api/v1/accounts", Rule::Api(Api::Accounts)),
     ("GET", "/api/v1/accounts/{id}", Rule::Api(Api::Account)),
@@ -628,6 +655,7 @@ impl Kind {
             Area::Inbox => matches!(self, Admin | Kam | Contributor),
             Area::Portal => self == Client,
             Area::Admin => self == Admin,
+            Area::Webhooks => matches!(self, Admin | Director | Kam | Client),
         }
     }
 }
@@ -731,6 +759,7 @@ fn expect(
         Rule::ValueEntry => Area::Staff,
         Rule::ImportRun => Area::Accounts,
         Rule::NobodysToken => Area::Any,
+        Rule::NobodysWebhook => Area::Webhooks,
         Rule::Api(_) => unreachable!("API routes are checked by token"),
         Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget | Rule::PortalSurvey => {
             Area::Portal
@@ -808,7 +837,7 @@ fn expect(
         Rule::PortalSurvey => Expect::Hidden,
         Rule::ImportRun if who.kind == Kind::Admin || who.email == Some(ALICE) => granted(method),
         Rule::ImportRun => Expect::Hidden,
-        Rule::NobodysToken => Expect::Hidden,
+        Rule::NobodysToken | Rule::NobodysWebhook => Expect::Hidden,
         _ => unreachable!("{rule:?}"),
     }
 }
@@ -1178,6 +1207,7 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{action_id}",
         "{risk_id}",
         "{token_id}",
+        "{webhook_id}",
         "{period}",
     ];
     let mut rest = pattern.to_owned();
@@ -1283,6 +1313,7 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
         .replace("{token_id}", "0")
+        .replace("{webhook_id}", "0")
 }
 
 /// A throwaway KPI in the account of `k`, for destructive POSTs.

@@ -88,3 +88,6 @@ action-kpi-turned-red = KPI turned red
 action-account-followed = Account followed
 action-account-unfollowed = Account no longer followed
 action-user-digest-changed = Digest e-mail changed
+action-webhook-created = Webhook created
+action-webhook-deleted = Webhook deleted
+action-webhook-tested = Webhook test event sent

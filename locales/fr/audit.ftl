@@ -88,3 +88,6 @@ action-kpi-turned-red = Indicateur passé au rouge
 action-account-followed = Compte suivi
 action-account-unfollowed = Compte plus suivi
 action-user-digest-changed = Résumé par e-mail modifié
+action-webhook-created = Webhook créé
+action-webhook-deleted = Webhook supprimé
+action-webhook-tested = Événement de test de webhook envoyé

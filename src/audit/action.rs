@@ -83,6 +83,9 @@ vocab!(
         AccountFollowed => "account.followed",
         AccountUnfollowed => "account.unfollowed",
         UserDigestChanged => "user.digest_changed",
+        WebhookCreated => "webhook.created",
+        WebhookDeleted => "webhook.deleted",
+        WebhookTested => "webhook.tested",
     }
 );
 

@@ -128,6 +128,8 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     // because it copies the shape of `public._sqlx_migrations`. Part of the test
     // template too, so every cloned test database has them.
     underway::run_migrations(pool).await?;
+    // The webhooks queue's row, and `webhooks::settle`'s handle on it.
+    crate::webhooks::init(pool).await?;
     crate::voc::store::seed_themes(pool).await?;
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()
@@ -177,5 +179,7 @@ pub fn quote_ident(name: &str) -> String {
 /// finds any other `.commit()`).
 pub async fn commit(mut tx: sqlx::Transaction<'_, sqlx::Postgres>) -> sqlx::Result<()> {
     crate::scorecard::state::settle(&mut tx).await?;
+    // After the scores: a KPI that turned red is one of the events.
+    crate::webhooks::settle(&mut tx).await?;
     tx.commit().await
 }

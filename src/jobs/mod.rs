@@ -11,8 +11,9 @@
 //! it asks for commit together: a page never waits for a mail server, and a
 //! rolled-back write sends nothing.
 //!
-//! Queues: `mail` (one message per task, retried on SMTP failure) and `daily`
-//! (the daily pass of data requests and reminders, `requests::daily`).
+//! Queues: `mail` (one message per task, retried on SMTP failure), `daily`
+//! (the daily pass of data requests and reminders, `requests::daily`) and
+//! `webhooks` (one signed delivery per task, `webhooks::deliver`).
 
 pub mod admin;
 pub mod mail;
@@ -30,6 +31,7 @@ use crate::error::AppError;
 use crate::mail::Mailer;
 use crate::requests::daily::{DailyInput, DailyTask};
 use crate::state::AppState;
+use crate::webhooks::{DeliverTask, Delivery};
 pub use mail::{MailTask, OutgoingMail};
 
 pub const MAIL_QUEUE: &str = "mail";
@@ -43,6 +45,8 @@ pub struct Jobs {
     mailer: Option<Arc<Mailer>>,
     mail: OnceCell<Arc<Queue<MailTask>>>,
     daily: OnceCell<Arc<Queue<DailyTask>>>,
+    webhooks: OnceCell<Arc<Queue<DeliverTask>>>,
+    webhook_timeout: Duration,
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
@@ -50,13 +54,52 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 impl Jobs {
-    pub fn new(db: PgPool, mailer: Option<Arc<Mailer>>) -> Self {
+    pub fn new(db: PgPool, mailer: Option<Arc<Mailer>>, webhook_timeout: Duration) -> Self {
         Self {
             db,
             mailer,
             mail: OnceCell::new(),
             daily: OnceCell::new(),
+            webhooks: OnceCell::new(),
+            webhook_timeout,
         }
+    }
+
+    pub fn webhook_task(&self) -> DeliverTask {
+        DeliverTask::new(self.webhook_timeout)
+    }
+
+    /// The webhook deliveries' queue (building it also gives `webhooks::settle`
+    /// its handle, for a process that did not migrate).
+    pub async fn webhooks_queue(&self) -> Result<Arc<Queue<DeliverTask>>, AppError> {
+        self.webhooks
+            .get_or_try_init(|| async {
+                crate::webhooks::init(&self.db).await?;
+                Queue::builder()
+                    .name(crate::webhooks::QUEUE)
+                    .pool(self.db.clone())
+                    .build()
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+            .cloned()
+            .map_err(internal)
+    }
+
+    /// Queues one delivery in the caller's transaction (the "send test event"
+    /// button; events of writes are queued by `webhooks::settle`).
+    pub async fn send_webhook(
+        &self,
+        conn: &mut PgConnection,
+        delivery: &Delivery,
+    ) -> Result<(), AppError> {
+        let queue = self.webhooks_queue().await?;
+        queue
+            .enqueue(&mut *conn, &self.webhook_task(), delivery)
+            .await
+            .map_err(internal)?;
+        Ok(())
     }
 
     /// Whether e-mail can be sent at all (a mail server is configured).
@@ -140,6 +183,10 @@ fn daily_task(state: &AppState) -> DailyTask {
 pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
     let daily = Worker::new(state.jobs.daily_queue().await?, daily_task(state));
     let mail = Worker::new(state.jobs.mail_queue().await?, state.jobs.mail_task());
+    let hooks = Worker::new(
+        state.jobs.webhooks_queue().await?,
+        state.jobs.webhook_task(),
+    );
     let mut ran = 0;
     loop {
         let mut any = false;
@@ -148,6 +195,10 @@ pub async fn run_due(state: &AppState) -> Result<usize, AppError> {
             any = true;
         }
         while mail.process_next_task().await.map_err(internal)?.is_some() {
+            ran += 1;
+            any = true;
+        }
+        while hooks.process_next_task().await.map_err(internal)?.is_some() {
             ran += 1;
             any = true;
         }
@@ -190,7 +241,8 @@ pub fn start(state: &AppState) -> Vec<JoinHandle<()>> {
         });
         let daily = tokio::spawn(daily_worker(state.clone()));
         let scheduler = tokio::spawn(daily_scheduler(state.clone()));
-        vec![mail, sweep, daily, scheduler]
+        let hooks = tokio::spawn(webhooks_worker(state.clone()));
+        vec![mail, sweep, daily, scheduler, hooks]
     }
 }
 
@@ -206,6 +258,24 @@ async fn daily_worker(state: AppState) {
             Err(e) => tracing::warn!(error = ?e, "daily queue unavailable"),
         }
         tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+}
+
+/// Delivers webhooks as they are queued (several at once: one slow receiver must
+/// not hold the others back).
+async fn webhooks_worker(state: AppState) {
+    loop {
+        match state.jobs.webhooks_queue().await {
+            Ok(queue) => {
+                let mut worker = Worker::new(queue, state.jobs.webhook_task());
+                worker.set_concurrency_limit(4);
+                if let Err(e) = worker.run_every(jiff_seconds(2)).await {
+                    tracing::warn!(error = %e, "webhooks worker stopped; restarting");
+                }
+            }
+            Err(e) => tracing::warn!(error = ?e, "webhooks queue unavailable"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
     }
 }
 

@@ -86,6 +86,8 @@ pub async fn run(
 ) -> Result<Summary, AppError> {
     let requests_created = schedule(state, conn, today).await?;
     let reminders_sent = remind(state, conn, today).await?;
+    // Plan actions past due: a webhook event each, once (`webhooks::settle` at commit).
+    crate::webhooks::note_overdue(conn, today).await?;
     Ok(Summary {
         requests_created,
         reminders_sent,

@@ -104,6 +104,14 @@ async fn refresh(conn: &mut PgConnection, account_id: i64, as_of: NaiveDate) -> 
         .await?;
     let validation = [shared_values, validated, contested, contested_old];
     let staff = Scores::compute(&internal, month);
+    let stored: Option<Json<crate::scoring::Scorecard>> = sqlx::query_scalar(
+        "SELECT now FROM scorecard_state WHERE account_id = $1 AND audience = 'internal'",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    crate::webhooks::note_turned_red(conn, account_id, stored.as_ref().map(|j| &j.0), &staff.now)
+        .await?;
     let counts = Counts::of(&internal, &staff.now, as_of, revenue);
     let theirs = Scores::compute(&client, month);
     for (audience, scores) in [(Audience::Internal, &staff), (Audience::Client, &theirs)] {

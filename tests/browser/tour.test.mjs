@@ -112,6 +112,7 @@ test('an account’s pages, as its KAM', { timeout: 300_000 }, async () => {
     (page) => acc(page, '/requests'),
     '/requests',
     '/settings/tokens',
+    '/settings/webhooks',
     '/api/docs',
     '/evaluations',
     '/notifications',

@@ -244,6 +244,8 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> Self {
         let (db, db_options) = fresh_database().await;
+        // What `serve` has from `db::migrate`: the handle `db::commit` queues webhooks with.
+        boussole::webhooks::init(&db).await.expect("webhooks queue");
         let state = AppState::new(db.clone(), config.clone());
         let router = boussole::app(state.clone());
         Self {
