@@ -174,6 +174,13 @@ pub fn client_reads_plan(stage: i16) -> bool {
     stage >= 2
 }
 
+/// A client user reads the frozen client packs of their account's business
+/// reviews, and confirms or comments the record, from the basic stage (2): the
+/// stage from which anything is shared with them at all.
+pub fn client_reads_reviews(stage: i16) -> bool {
+    stage >= 2
+}
+
 /// From the cooperative stage (3) a client user closes the shared actions they
 /// own; never an internal action, never another's.
 pub fn client_closes_own_actions(stage: i16) -> bool {

@@ -41,6 +41,7 @@ pub mod plan;
 pub mod portal;
 pub mod portfolio;
 pub mod requests;
+pub mod reviews;
 pub mod routes;
 pub mod scorecard;
 pub mod scoring;

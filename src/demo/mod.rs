@@ -6,6 +6,7 @@ mod director;
 mod evaluation;
 mod plan;
 mod requests;
+pub mod reviews;
 pub mod scorecard;
 mod voc;
 mod voc_texts;
@@ -322,6 +323,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     requests::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     // Plans last: they read the contacts and the scorecard state.
     plan::load(&mut tx).await?;
+    // Business reviews last: their decisions point at the plan's actions.
+    reviews::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     audit::record(
         &mut *tx,
         &actor,
