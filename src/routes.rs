@@ -17,8 +17,8 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
     accounts, admin, api, auth, capabilities, drivers, evaluation, health, inbox, jobs, kpis,
-    locks, metrics, notifications, opportunities, plan, portal, portfolio, requests, reviews, scorecard,
-    selection, sharing, timezone, users, value, values, voc,
+    locks, metrics, notifications, opportunities, plan, portal, portfolio, requests, reviews,
+    scorecard, selection, sharing, timezone, users, value, values, voc,
 };
 
 pub const SESSION_COOKIE: &str = "boussole_session";

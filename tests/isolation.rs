@@ -440,7 +440,11 @@ const TABLE: &[(&str, &str, Rule)] = &[
     // Business reviews: review 0 is nobody's, so 404 once the account is reached
     ("GET", "/accounts/{id}/reviews", Rule::Visible),
     ("POST", "/accounts/{id}/reviews", Rule::Editable),
-    ("GET", "/accounts/{id}/reviews/{review_id}", Rule::VisibleReview),
+    (
+        "GET",
+        "/accounts/{id}/reviews/{review_id}",
+        Rule::VisibleReview,
+    ),
     (
         "POST",
         "/accounts/{id}/reviews/{review_id}",

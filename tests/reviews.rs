@@ -65,7 +65,13 @@ async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     (status, ctype, bytes)
 }
 
@@ -108,7 +114,10 @@ fn rows(page: &common::TestResponse) -> Vec<(String, String, String)> {
             (
                 text(&name),
                 text(&value),
-                r.value().attr("data-visibility").unwrap_or_default().to_owned(),
+                r.value()
+                    .attr("data-visibility")
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect()
@@ -149,7 +158,10 @@ async fn the_pdf_packs_print_the_scorecards_figures_and_the_client_one_no_intern
     assert_eq!(ctype, "application/pdf");
     assert!(internal.starts_with(b"%PDF"));
     let text = pdf_text(&internal, "internal");
-    assert!(text.contains(&squash(&score)), "score {score} in the internal PDF");
+    assert!(
+        text.contains(&squash(&score)),
+        "score {score} in the internal PDF"
+    );
     for (name, value, _) in &staff_rows {
         if value != "—" {
             assert!(
@@ -167,11 +179,17 @@ async fn the_pdf_packs_print_the_scorecards_figures_and_the_client_one_no_intern
     .await;
     assert_eq!(status, StatusCode::OK);
     let text = pdf_text(&client, "client");
-    assert!(text.contains(&squash(&client_score)), "client score {client_score}");
+    assert!(
+        text.contains(&squash(&client_score)),
+        "client score {client_score}"
+    );
     for (name, value, _) in &client_rows {
         assert!(text.contains(&squash(name)), "{name} in the client PDF");
         if value != "—" {
-            assert!(text.contains(&squash(value)), "{name}: {value} in the client PDF");
+            assert!(
+                text.contains(&squash(value)),
+                "{name}: {value} in the client PDF"
+            );
         }
     }
     for name in internal_names {
@@ -204,7 +222,9 @@ async fn the_pdf_packs_print_the_scorecards_figures_and_the_client_one_no_intern
 
     // The printable page: the same figures, the client's without internal KPIs.
     let page = app
-        .get(&format!("/accounts/{id}/reviews/{rid}/pack?audience=client"))
+        .get(&format!(
+            "/accounts/{id}/reviews/{rid}/pack?audience=client"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("#pack-score-value"), client_score);
@@ -214,7 +234,9 @@ async fn the_pdf_packs_print_the_scorecards_figures_and_the_client_one_no_intern
         assert!(!names.contains(&n.0));
     }
     let page = app
-        .get(&format!("/accounts/{id}/reviews/{rid}/pack?audience=internal"))
+        .get(&format!(
+            "/accounts/{id}/reviews/{rid}/pack?audience=internal"
+        ))
         .await;
     assert_eq!(page.text("#pack-score-value"), score);
     assert_eq!(page.texts(".kpi-name").len(), staff_rows.len());
@@ -232,7 +254,11 @@ async fn plan_review(app: &mut TestApp, id: i64) -> i64 {
         "SELECT min(c.id) FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE a.slug = 'lumiere-retail'",
     )
     .await;
-    let alice = one(app, "SELECT id FROM users WHERE email = 'kam.alice@boussole.example'").await;
+    let alice = one(
+        app,
+        "SELECT id FROM users WHERE email = 'kam.alice@boussole.example'",
+    )
+    .await;
     let r = app
         .post_form(
             &format!("/accounts/{id}/reviews"),
@@ -333,25 +359,34 @@ async fn a_frozen_pack_never_changes_and_the_client_confirms_it_from_the_portal(
     let r = client
         .post_form(
             &format!("/portal/reviews/{rid}/confirm"),
-            &[("audience", "client"), ("verdict", "confirm"), ("comment", "")],
+            &[
+                ("audience", "client"),
+                ("verdict", "confirm"),
+                ("comment", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mine = client.get(&format!("/portal/reviews/{rid}")).await;
-    assert!(mine.text("#confirmations").contains("Validé par Camille Laurent"));
+    assert!(
+        mine.text("#confirmations")
+            .contains("Validé par Camille Laurent")
+    );
 
     // The KAM sees who validated and when; the audit trail has it.
     app.accept_language = Some("en".into());
     let page = app.get(&format!("/accounts/{id}/reviews/{rid}")).await;
     assert!(
-        page.text("#confirmations").contains("Validated by Camille Laurent on"),
+        page.text("#confirmations")
+            .contains("Validated by Camille Laurent on"),
         "{}",
         page.text("#confirmations")
     );
     let list = app.get(&format!("/accounts/{id}/reviews")).await;
-    assert!(list
-        .text(&format!("tr[data-review='{rid}'] .record"))
-        .starts_with("Validated by Camille Laurent"));
+    assert!(
+        list.text(&format!("tr[data-review='{rid}'] .record"))
+            .starts_with("Validated by Camille Laurent")
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM audit_log WHERE action = 'business_review.confirmed' AND entity_id = $1::text \
            AND actor_id = (SELECT id FROM users WHERE email = $2)",
@@ -370,7 +405,11 @@ async fn a_frozen_pack_never_changes_and_the_client_confirms_it_from_the_portal(
         format!("/portal/reviews/{rid}"),
         format!("/portal/reviews/{rid}/pack.pdf"),
     ] {
-        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let r = other
         .post_form(
@@ -432,12 +471,16 @@ async fn a_decision_becomes_a_plan_action_with_its_owner_and_date() {
     assert_eq!(action_due.to_string(), due);
     assert!(shared);
     let plan = app.get(&format!("/accounts/{id}/plan")).await;
-    assert!(plan
-        .text("#actions")
-        .contains("Lancer l'étude conjointe sur les ruptures"));
+    assert!(
+        plan.text("#actions")
+            .contains("Lancer l'étude conjointe sur les ruptures")
+    );
     // The review shows where the decision stands in the plan; twice is refused.
     let page = app.get(&format!("/accounts/{id}/reviews/{rid}")).await;
-    assert_eq!(page.count(&format!("tr[data-decision='{did}'] .in-plan")), 1);
+    assert_eq!(
+        page.count(&format!("tr[data-decision='{did}'] .in-plan")),
+        1
+    );
     let r = app
         .post_form(
             &format!("/accounts/{id}/reviews/{rid}/decisions/{did}/action"),
@@ -448,7 +491,9 @@ async fn a_decision_becomes_a_plan_action_with_its_owner_and_date() {
     // The next review's pack opens with these commitments.
     let later = upcoming_review(&app, id).await;
     let next = app
-        .get(&format!("/accounts/{id}/reviews/{later}/pack?audience=client"))
+        .get(&format!(
+            "/accounts/{id}/reviews/{later}/pack?audience=client"
+        ))
         .await;
     let held: (chrono::NaiveDate, chrono::NaiveDate) = sqlx::query_as(
         "SELECT (SELECT held_on FROM business_reviews WHERE id = $1), (SELECT held_on FROM business_reviews WHERE id = $2)",
@@ -459,9 +504,10 @@ async fn a_decision_becomes_a_plan_action_with_its_owner_and_date() {
     .await
     .unwrap();
     if held.0 < held.1 {
-        assert!(next
-            .text("#pack-commitments")
-            .contains("Lancer l'étude conjointe sur les ruptures"));
+        assert!(
+            next.text("#pack-commitments")
+                .contains("Lancer l'étude conjointe sur les ruptures")
+        );
     }
 }
 
@@ -494,9 +540,10 @@ async fn bad_reviews_are_refused_with_clear_messages() {
         )
         .await;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(past
-        .text(".error-summary")
-        .contains("Une nouvelle réunion ne peut pas être dans le passé"));
+    assert!(
+        past.text(".error-summary")
+            .contains("Une nouvelle réunion ne peut pas être dans le passé")
+    );
     assert_eq!(past.attr("#title", "value").as_deref(), Some("Revue"));
     app.accept_language = Some("en".into());
     let other = app
@@ -513,9 +560,11 @@ async fn bad_reviews_are_refused_with_clear_messages() {
         )
         .await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(other.text(".error-summary").contains(
-        "Participants must be members of the account team or contacts of this account"
-    ));
+    assert!(
+        other.text(".error-summary").contains(
+            "Participants must be members of the account team or contacts of this account"
+        )
+    );
     let past_en = app
         .post_form(
             &format!("/accounts/{id}/reviews"),
@@ -528,9 +577,11 @@ async fn bad_reviews_are_refused_with_clear_messages() {
             ],
         )
         .await;
-    assert!(past_en
-        .text(".error-summary")
-        .contains("A new meeting cannot be in the past"));
+    assert!(
+        past_en
+            .text(".error-summary")
+            .contains("A new meeting cannot be in the past")
+    );
     assert_eq!(common::count(&app.db, "business_reviews").await, before);
     // The database refuses another account's contact whatever the path.
     let rid = upcoming_review(&app, id).await;
@@ -643,7 +694,11 @@ async fn both_sides_rate_the_meeting_and_the_average_is_the_review_rating_kpi() 
     .unwrap();
     assert_eq!(value, 4.5);
     let page = app.get(&format!("/accounts/{id}/reviews/{rid}")).await;
-    assert!(page.text("#rating-average").contains("4,5"), "{}", page.text("#rating-average"));
+    assert!(
+        page.text("#rating-average").contains("4,5"),
+        "{}",
+        page.text("#rating-average")
+    );
     // A rating out of 1–5 is refused.
     let r = app
         .post_form(

@@ -77,7 +77,6 @@ pub struct OpportunityForm {
     pub once: String,
 }
 
-
 #[derive(Template)]
 #[template(path = "opportunities/page.html")]
 pub struct OpportunitiesPage {

@@ -201,7 +201,12 @@ pub fn check(i: &ReviewInput, allowed: &[String], earliest: NaiveDate) -> Result
 /// The non-empty lines of a text (agenda items, decisions sought).
 pub fn lines(text: &str) -> Vec<String> {
     text.lines()
-        .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_owned())
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(['-', '*', '•'])
+                .trim()
+                .to_owned()
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -216,14 +221,29 @@ mod tests {
 
     #[test]
     fn calendar_quarters_and_fiscal_quarters() {
-        assert_eq!(fiscal_quarter(d(2026, 12, 7), 1), (d(2026, 10, 1), d(2026, 12, 31)));
+        assert_eq!(
+            fiscal_quarter(d(2026, 12, 7), 1),
+            (d(2026, 10, 1), d(2026, 12, 31))
+        );
         // A fiscal year from April: Q3 is October–December, Q4 January–March.
-        assert_eq!(fiscal_quarter(d(2026, 12, 7), 4), (d(2026, 10, 1), d(2026, 12, 31)));
-        assert_eq!(fiscal_quarter(d(2027, 2, 1), 4), (d(2027, 1, 1), d(2027, 3, 31)));
+        assert_eq!(
+            fiscal_quarter(d(2026, 12, 7), 4),
+            (d(2026, 10, 1), d(2026, 12, 31))
+        );
+        assert_eq!(
+            fiscal_quarter(d(2027, 2, 1), 4),
+            (d(2027, 1, 1), d(2027, 3, 31))
+        );
         // From July: August is in the first quarter (July–September).
-        assert_eq!(fiscal_quarter(d(2026, 8, 15), 7), (d(2026, 7, 1), d(2026, 9, 30)));
+        assert_eq!(
+            fiscal_quarter(d(2026, 8, 15), 7),
+            (d(2026, 7, 1), d(2026, 9, 30))
+        );
         // From February: January belongs to the last quarter, November–January.
-        assert_eq!(fiscal_quarter(d(2027, 1, 10), 2), (d(2026, 11, 1), d(2027, 1, 31)));
+        assert_eq!(
+            fiscal_quarter(d(2027, 1, 10), 2),
+            (d(2026, 11, 1), d(2027, 1, 31))
+        );
     }
 
     #[test]

@@ -74,7 +74,10 @@ impl ListPage {
         match (&r.confirmed_by, &r.confirmed_at) {
             (Some(n), Some(at)) => self.ui.locale.t_args(
                 "review-validated-by",
-                &[("name", n.clone().into()), ("date", self.ui.date_of(at).into())],
+                &[
+                    ("name", n.clone().into()),
+                    ("date", self.ui.date_of(at).into()),
+                ],
             ),
             _ if r.frozen => self.ui.t("review-frozen-awaiting"),
             _ => self.ui.t("review-not-frozen"),
@@ -234,6 +237,14 @@ pub async fn create(
     Ok(see_other(&format!("/accounts/{id}/reviews/{rid}")))
 }
 
+/// A decision as typed, kept to show again on refusal.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionForm {
+    pub body: String,
+    pub owner: String,
+    pub due: String,
+}
+
 #[derive(Template)]
 #[template(path = "reviews/review.html")]
 pub struct ReviewPage {
@@ -251,7 +262,7 @@ pub struct ReviewPage {
     pub confirmations: Vec<Confirmation>,
     /// The plan a decision becomes an action of (the current open plan), if any.
     pub plan_id: Option<i64>,
-    pub decision_form: (String, String, String),
+    pub decision_form: DecisionForm,
     pub minutes: String,
     pub rating_text: String,
     pub rating_action: String,
@@ -310,7 +321,10 @@ pub(super) async fn review_page(
         kind: review.kind.clone(),
         title: review.title.clone(),
         held_on: review.held_on.to_string(),
-        period_start: review.period_start.map(|d| d.to_string()).unwrap_or_default(),
+        period_start: review
+            .period_start
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         period_end: review.period_end.map(|d| d.to_string()).unwrap_or_default(),
         agenda: review.agenda.clone(),
         decisions_sought: review.decisions_sought.clone(),

@@ -6,18 +6,23 @@
 //! binary. The pack's strings reach the template as JSON in `sys.inputs`, so
 //! nothing typed by a user is ever read as typst markup.
 
+#[cfg(feature = "pdf")]
 use std::sync::OnceLock;
 
+#[cfg(feature = "pdf")]
 use typst::foundations::{Dict, IntoValue};
+#[cfg(feature = "pdf")]
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 
 use super::pack::Pack;
 use crate::charts;
 use crate::i18n::Locale;
 
+#[cfg(feature = "pdf")]
 static TEMPLATE: &str = include_str!("../../templates/reviews/pack.typ");
 
 /// The engine, with its fonts parsed once for the life of the process.
+#[cfg(feature = "pdf")]
 fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
     static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -123,7 +128,15 @@ pub fn chart(pack: &Pack, labelled_by: &str) -> String {
 #[error("review pack PDF: {0}")]
 pub struct PdfError(String);
 
+/// Built without the `pdf` feature: there is no PDF to make.
+#[cfg(not(feature = "pdf"))]
+pub fn render(_pack: &Pack) -> Result<Vec<u8>, PdfError> {
+    let _ = labels;
+    Err(PdfError("built without the pdf feature".into()))
+}
+
 /// Lays the pack out and writes the PDF.
+#[cfg(feature = "pdf")]
 pub fn render(pack: &Pack) -> Result<Vec<u8>, PdfError> {
     let locale = Locale::parse(&pack.locale).unwrap_or(Locale::Fr);
     let json = serde_json::to_string(pack).map_err(|e| PdfError(e.to_string()))?;

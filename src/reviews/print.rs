@@ -28,7 +28,12 @@ pub struct AudienceQuery {
 
 /// `?audience=internal|client` (internal when absent); anything else is refused.
 pub fn audience_of(q: &AudienceQuery) -> AppResult<Audience> {
-    match q.audience.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match q
+        .audience
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(Audience::Internal),
         Some(a) => pack::audience(a).ok_or(AppError::Unprocessable("review-error-audience")),
     }

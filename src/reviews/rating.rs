@@ -32,7 +32,7 @@ pub fn check(f: &Fields) -> Result<[i16; 4], Errors> {
     for (i, c) in CRITERIA.iter().enumerate() {
         match f.get(c).trim().parse::<i16>() {
             Ok(v) if (1..=5).contains(&v) => out[i] = v,
-            _ => e.push((c, "review-error-rating")),
+            _ => e.push((*c, "review-error-rating")),
         }
     }
     if e.is_empty() { Ok(out) } else { Err(e) }

@@ -30,7 +30,9 @@ use crate::web::{flash, render, render_status, see_other};
 type Posted = Form<Vec<(String, String)>>;
 
 fn back(account_id: i64, review_id: i64, anchor: &str) -> Response {
-    see_other(&format!("/accounts/{account_id}/reviews/{review_id}{anchor}"))
+    see_other(&format!(
+        "/accounts/{account_id}/reviews/{review_id}{anchor}"
+    ))
 }
 
 /// SHA-256 of the bytes, lower-case hex.
@@ -184,12 +186,26 @@ pub async fn add_decision(
         errors.push(("due", "date-invalid"));
     }
     let (Some(owner), Some(due)) = (owner, due) else {
-        return refuse_decision(&state, ui, account, review, errors, (body, owner_raw, due_raw))
-            .await;
+        return refuse_decision(
+            &state,
+            ui,
+            account,
+            review,
+            errors,
+            (body, owner_raw, due_raw),
+        )
+        .await;
     };
     if !errors.is_empty() {
-        return refuse_decision(&state, ui, account, review, errors, (body, owner_raw, due_raw))
-            .await;
+        return refuse_decision(
+            &state,
+            ui,
+            account,
+            review,
+            errors,
+            (body, owner_raw, due_raw),
+        )
+        .await;
     }
     let mut tx = state.db.begin().await?;
     let did: i64 = sqlx::query_scalar(
@@ -225,11 +241,11 @@ async fn refuse_decision(
     account: Account,
     review: super::Review,
     errors: Vec<(&'static str, &'static str)>,
-    typed: (String, String, String),
+    (body, owner, due): (String, String, String),
 ) -> AppResult<Response> {
     let mut p = super::page::review_page(state, ui, account, true, review).await?;
     p.errors = errors.into_iter().map(|(f, k)| (f, p.ui.t(k))).collect();
-    p.decision_form = typed;
+    p.decision_form = super::page::DecisionForm { body, owner, due };
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 
