@@ -6,17 +6,26 @@
 
 mod common;
 
+#[cfg(feature = "pdf")]
 use std::net::SocketAddr;
 
+#[cfg(feature = "pdf")]
 use axum::body::Body;
+#[cfg(feature = "pdf")]
 use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
+#[cfg(feature = "pdf")]
+use axum::http::{Request, header};
 use common::TestApp;
+#[cfg(feature = "pdf")]
 use http_body_util::BodyExt;
+#[cfg(feature = "pdf")]
 use tower::ServiceExt;
 
 const ALICE: &str = "kam.alice@boussole.example";
+#[cfg(feature = "pdf")]
 const CLIENT_LUMIERE: &str = "client@lumiere-retail.example";
+#[cfg(feature = "pdf")]
 const CLIENT_NORTHWIND: &str = "client@northwind-logistics.example";
 
 async fn one(app: &TestApp, sql: &str) -> i64 {
@@ -41,6 +50,7 @@ async fn upcoming_review(app: &TestApp, account: i64) -> i64 {
     .unwrap()
 }
 
+#[cfg(feature = "pdf")]
 /// GET with the browser's session, the body as bytes (a PDF is not text).
 async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
     let mut req = Request::get(path).body(Body::empty()).unwrap();
@@ -75,6 +85,7 @@ async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
     (status, ctype, bytes)
 }
 
+#[cfg(feature = "pdf")]
 /// The text of a PDF (poppler's pdftotext), all whitespace removed so that a
 /// figure with a narrow no-break space or a name wrapped in its cell still matches.
 fn pdf_text(pdf: &[u8], name: &str) -> String {
@@ -93,10 +104,12 @@ fn pdf_text(pdf: &[u8], name: &str) -> String {
     squash(&String::from_utf8_lossy(&out.stdout))
 }
 
+#[cfg(feature = "pdf")]
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+#[cfg(feature = "pdf")]
 /// (name, value as printed) of every KPI row of a scorecard page.
 fn rows(page: &common::TestResponse) -> Vec<(String, String, String)> {
     let html = page.html();
@@ -123,6 +136,7 @@ fn rows(page: &common::TestResponse) -> Vec<(String, String, String)> {
         .collect()
 }
 
+#[cfg(feature = "pdf")]
 #[tokio::test]
 async fn the_pdf_packs_print_the_scorecards_figures_and_the_client_one_no_internal_kpi() {
     let mut app = TestApp::with_demo().await;
@@ -289,6 +303,7 @@ async fn plan_review(app: &mut TestApp, id: i64) -> i64 {
     rid
 }
 
+#[cfg(feature = "pdf")]
 #[tokio::test]
 async fn a_frozen_pack_never_changes_and_the_client_confirms_it_from_the_portal() {
     let mut app = TestApp::with_demo().await;
@@ -601,6 +616,7 @@ async fn bad_reviews_are_refused_with_clear_messages() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+#[cfg(feature = "pdf")]
 #[tokio::test]
 async fn the_demo_has_signed_past_reviews_and_an_upcoming_one_for_stage_3_and_4() {
     let mut app = TestApp::with_demo().await;
@@ -637,6 +653,7 @@ async fn the_demo_has_signed_past_reviews_and_an_upcoming_one_for_stage_3_and_4(
     assert_eq!(list.count("#portal-review-table tbody tr"), 1);
 }
 
+#[cfg(feature = "pdf")]
 #[tokio::test]
 async fn both_sides_rate_the_meeting_and_the_average_is_the_review_rating_kpi() {
     let mut app = TestApp::with_demo().await;

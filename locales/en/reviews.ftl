@@ -145,3 +145,4 @@ review-rate = Save my rating
 review-rated = Thank you: your rating is saved.
 review-error-rating = Rate each criterion from 1 to 5.
 review-error-rating-locked = The quarter of this review is locked: the rating cannot update its indicator.
+review-error-no-pdf = This server was built without PDF support: the pack can be printed from its page, but not frozen or downloaded as PDF.

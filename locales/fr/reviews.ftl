@@ -145,3 +145,4 @@ review-rate = Enregistrer ma note
 review-rated = Merci : votre note est enregistrée.
 review-error-rating = Notez chaque critère de 1 à 5.
 review-error-rating-locked = Le trimestre de cette revue est verrouillé : la note ne peut pas mettre à jour son indicateur.
+review-error-no-pdf = Ce serveur a été construit sans PDF : le dossier s'imprime depuis sa page, mais ne peut être ni figé ni téléchargé en PDF.

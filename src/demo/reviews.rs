@@ -148,6 +148,10 @@ pub async fn load(tx: &mut PgConnection, today: NaiveDate) -> sqlx::Result<()> {
 /// in French) and records the client user's confirmation. Returns how many
 /// reviews it froze.
 pub async fn freeze_past(db: &PgPool) -> anyhow::Result<usize> {
+    if !crate::reviews::pdf::AVAILABLE {
+        tracing::info!("built without the pdf feature: the demo's past reviews stay unfrozen");
+        return Ok(0);
+    }
     let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT r.id, r.account_id, a.owner_id, \
                 (SELECT u.id FROM users u WHERE u.account_id = a.id AND u.role = 'client' ORDER BY u.id LIMIT 1) \

@@ -128,6 +128,9 @@ pub fn chart(pack: &Pack, labelled_by: &str) -> String {
 #[error("review pack PDF: {0}")]
 pub struct PdfError(String);
 
+/// Whether this build can make PDFs (the `pdf` feature).
+pub const AVAILABLE: bool = cfg!(feature = "pdf");
+
 /// Built without the `pdf` feature: there is no PDF to make.
 #[cfg(not(feature = "pdf"))]
 pub fn render(_pack: &Pack) -> Result<Vec<u8>, PdfError> {

@@ -120,6 +120,9 @@ pub fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
 
 /// Renders a pack to PDF off the async threads (typst's layout is CPU work).
 pub async fn render_pdf(pack: Pack) -> AppResult<Vec<u8>> {
+    if !super::pdf::AVAILABLE {
+        return Err(AppError::Unprocessable("review-error-no-pdf"));
+    }
     tokio::task::spawn_blocking(move || super::pdf::render(&pack))
         .await
         .map_err(AppError::internal)?
