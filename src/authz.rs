@@ -218,6 +218,12 @@ pub const CLIENT_SEES_PLAN_EVENT_SQL: &str = "a.stage >= 2 AND ( \
          WHERE x.id::text = l.entity_id AND x.account_id = l.account_id AND x.shared)) \
   OR (l.entity = 'plan_objective' AND EXISTS (SELECT 1 FROM account_objectives o \
          WHERE o.id::text = l.entity_id AND o.account_id = l.account_id AND o.shared)))";
+/// A client user reads the frozen client packs of their account's business
+/// reviews, and confirms or comments the record, from the basic stage (2): the
+/// stage from which anything is shared with them at all.
+pub fn client_reads_reviews(stage: i16) -> bool {
+    stage >= 2
+}
 
 /// From the cooperative stage (3) a client user closes the shared actions they
 /// own; never an internal action, never another's.

@@ -38,7 +38,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
-            let result = demo::load(&database.pool).await;
+            let mut result = demo::load(&database.pool).await;
+            if result.is_ok() {
+                // The past reviews' packs are rendered once the demo has committed.
+                result = demo::reviews::freeze_past(&database.pool).await.map(|_| ());
+            }
             database.shutdown().await;
             result?;
             println!(
@@ -133,6 +137,7 @@ async fn serve(common: &crate::cli::CommonArgs, args: ServeArgs) -> anyhow::Resu
     let database = db::open(common.database_url.as_deref(), &common.data_dir).await?;
     if args.demo && demo::is_empty(&database.pool).await? {
         demo::load(&database.pool).await?;
+        demo::reviews::freeze_past(&database.pool).await?;
         tracing::info!("demo data loaded");
     }
     let listener = match tokio::net::TcpListener::bind(config.listen).await {

@@ -42,6 +42,7 @@ pub mod plan;
 pub mod portal;
 pub mod portfolio;
 pub mod requests;
+pub mod reviews;
 pub mod routes;
 pub mod scorecard;
 pub mod scoring;

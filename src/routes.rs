@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::web::{context, csrf, errors, input, limit, security, session_store, static_files};
 use crate::{
     accounts, admin, api, auth, capabilities, digests, drivers, evaluation, health, inbox, jobs,
-    kpis, locks, metrics, notifications, opportunities, plan, portal, portfolio, requests,
+    kpis, locks, metrics, notifications, opportunities, plan, portal, portfolio, requests, reviews,
     scorecard, selection, sharing, timezone, users, value, values, voc, webhooks,
 };
 
@@ -274,7 +274,60 @@ pub fn app(state: AppState) -> Router {
             "/accounts/{id}/opportunities/{opportunity_id}",
             post(opportunities::close),
         )
-        .route("/accounts/{id}/reviews", post(opportunities::add_review))
+        // Business reviews: packs, the frozen record, the client's confirmation
+        .route(
+            "/accounts/{id}/reviews",
+            get(reviews::page::list).post(reviews::page::create),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}",
+            get(reviews::page::show).post(reviews::page::update),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/pack",
+            get(reviews::print::page),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/pack.pdf",
+            get(reviews::print::pdf),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/freeze",
+            post(reviews::record::freeze),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/minutes",
+            post(reviews::record::minutes),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/decisions",
+            post(reviews::record::add_decision),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/decisions/{decision_id}/action",
+            post(reviews::record::to_action),
+        )
+        .route(
+            "/accounts/{id}/reviews/{review_id}/rating",
+            post(reviews::rating::staff),
+        )
+        .route("/portal/reviews", get(reviews::record::portal_list))
+        .route(
+            "/portal/reviews/{review_id}/rating",
+            post(reviews::rating::client),
+        )
+        .route(
+            "/portal/reviews/{review_id}",
+            get(reviews::record::portal_show),
+        )
+        .route(
+            "/portal/reviews/{review_id}/pack.pdf",
+            get(reviews::record::portal_pdf),
+        )
+        .route(
+            "/portal/reviews/{review_id}/confirm",
+            post(reviews::record::portal_confirm),
+        )
         // The account business plan
         .route(
             "/accounts/{id}/plan",

@@ -206,6 +206,12 @@ enum Rule {
     VisiblePlan,
     /// Accounts area, visible (404), then editable (403).
     Editable,
+    /// `Visible`, then review `0` of that account: nobody's (404).
+    VisibleReview,
+    /// `Editable`, then review `0`: nobody's (404).
+    EditableReview,
+    /// Portal area; review `0` is nobody's (404).
+    PortalReview,
     /// `Editable`, then the KPI must belong to that account (404).
     EditableKpi,
     /// `EditableKpi`, and the KPI must be shared (404 for an internal one).
@@ -438,7 +444,71 @@ const TABLE: &[(&str, &str, Rule)] = &[
         "/accounts/{id}/opportunities/{opportunity_id}",
         Rule::Editable,
     ),
+    // Business reviews: review 0 is nobody's, so 404 once the account is reached
+    ("GET", "/accounts/{id}/reviews", Rule::Visible),
     ("POST", "/accounts/{id}/reviews", Rule::Editable),
+    (
+        "GET",
+        "/accounts/{id}/reviews/{review_id}",
+        Rule::VisibleReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}",
+        Rule::EditableReview,
+    ),
+    (
+        "GET",
+        "/accounts/{id}/reviews/{review_id}/pack",
+        Rule::VisibleReview,
+    ),
+    (
+        "GET",
+        "/accounts/{id}/reviews/{review_id}/pack.pdf",
+        Rule::VisibleReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}/freeze",
+        Rule::EditableReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}/minutes",
+        Rule::EditableReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}/decisions",
+        Rule::EditableReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}/decisions/{decision_id}/action",
+        Rule::EditableReview,
+    ),
+    (
+        "POST",
+        "/accounts/{id}/reviews/{review_id}/rating",
+        Rule::VisibleReview,
+    ),
+    ("GET", "/portal/reviews", Rule::Area(Area::Portal)),
+    (
+        "POST",
+        "/portal/reviews/{review_id}/rating",
+        Rule::PortalReview,
+    ),
+    ("GET", "/portal/reviews/{review_id}", Rule::PortalReview),
+    (
+        "GET",
+        "/portal/reviews/{review_id}/pack.pdf",
+        Rule::PortalReview,
+    ),
+    (
+        "POST",
+        "/portal/reviews/{review_id}/confirm",
+        Rule::PortalReview,
+    ),
     // The account business plan
     ("GET", "/accounts/{id}/plan", Rule::Visible),
     ("POST", "/accounts/{id}/plan", Rule::Editable),
@@ -752,6 +822,8 @@ fn expect(
         Rule::Visible
         | Rule::VisiblePlan
         | Rule::VisibleKpi
+        | Rule::VisibleReview
+        | Rule::EditableReview
         | Rule::Editable
         | Rule::EditableKpi
         | Rule::EditableSharedKpi
@@ -761,9 +833,11 @@ fn expect(
         Rule::NobodysToken => Area::Any,
         Rule::NobodysWebhook => Area::Webhooks,
         Rule::Api(_) => unreachable!("API routes are checked by token"),
-        Rule::PortalKpi | Rule::PortalEntry | Rule::PortalTarget | Rule::PortalSurvey => {
-            Area::Portal
-        }
+        Rule::PortalKpi
+        | Rule::PortalEntry
+        | Rule::PortalTarget
+        | Rule::PortalSurvey
+        | Rule::PortalReview => Area::Portal,
     };
     if who.kind == Kind::Anonymous {
         return Expect::Login;
@@ -776,6 +850,9 @@ fn expect(
     let kpi_in_account = || kpi().account_id == account().id;
     match rule {
         Rule::Area(_) => granted(method),
+        Rule::VisibleReview | Rule::EditableReview if !visible(who, account()) => Expect::Hidden,
+        Rule::EditableReview if !editable(who, account()) => Expect::Status(StatusCode::FORBIDDEN),
+        Rule::VisibleReview | Rule::EditableReview | Rule::PortalReview => Expect::Hidden,
         Rule::Visible | Rule::VisibleKpi | Rule::VisiblePlan if !visible(who, account()) => {
             Expect::Hidden
         }
@@ -1209,6 +1286,8 @@ fn cases(w: &World, method: &'static str, pattern: &'static str, rule: Rule) -> 
         "{token_id}",
         "{webhook_id}",
         "{period}",
+        "{review_id}",
+        "{decision_id}",
     ];
     let mut rest = pattern.to_owned();
     for k in known {
@@ -1310,6 +1389,8 @@ fn path_of(w: &World, c: &Case) -> String {
         .replace("{objective_id}", "0")
         .replace("{action_id}", "0")
         .replace("{risk_id}", "0")
+        .replace("{review_id}", "0")
+        .replace("{decision_id}", "0")
         .replace("{month}", "2026-01")
         .replace("{run_id}", &w.import_run.to_string())
         .replace("{token_id}", "0")

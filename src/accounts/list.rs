@@ -33,6 +33,16 @@ pub struct ListPage {
     pub ui: Ui,
     pub title_key: &'static str,
     pub accounts: Vec<Listed>,
+    /// The next business reviews of these accounts (`reviews::upcoming`).
+    pub upcoming: Vec<crate::reviews::Upcoming>,
+}
+
+impl ListPage {
+    pub fn review_kind(&self, code: &str) -> String {
+        self.ui.t(&crate::reviews::model::ReviewKind::parse(code)
+            .unwrap_or(crate::reviews::model::ReviewKind::Qbr)
+            .label_key())
+    }
 }
 
 /// The visible accounts with their scores: the portfolio's bulk figures, a fixed
@@ -66,6 +76,8 @@ pub async fn page(
     ui: Ui,
 ) -> AppResult<Response> {
     let accounts = listed(&state, &user, &ui).await?;
+    let ids: Vec<i64> = accounts.iter().map(|l| l.account.id).collect();
+    let upcoming = crate::reviews::upcoming(&state.db, &ids, state.clock.today(), 5).await?;
     let title_key = if crate::authz::owns_accounts(&user) {
         "accounts-mine-title"
     } else {
@@ -75,6 +87,7 @@ pub async fn page(
         ui,
         title_key,
         accounts,
+        upcoming,
     })
 }
 

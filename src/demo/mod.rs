@@ -7,6 +7,7 @@ mod evaluation;
 mod plan;
 mod plan_maps;
 mod requests;
+pub mod reviews;
 pub mod scorecard;
 mod voc;
 mod voc_texts;
@@ -324,6 +325,8 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     // Plans last: they read the contacts and the scorecard state.
     plan::load(&mut tx).await?;
     plan_maps::load(&mut tx).await?;
+    // Business reviews last: their decisions point at the plan's actions.
+    reviews::load(&mut tx, chrono::Utc::now().date_naive()).await?;
     audit::record(
         &mut *tx,
         &actor,

@@ -77,16 +77,6 @@ pub struct OpportunityForm {
     pub once: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ReviewForm {
-    #[serde(default)]
-    pub held_on: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub notes: String,
-}
-
 #[derive(Template)]
 #[template(path = "opportunities/page.html")]
 pub struct OpportunitiesPage {
@@ -96,7 +86,6 @@ pub struct OpportunitiesPage {
     pub opportunities: Vec<(OpportunityRow, String)>,
     pub reviews: Vec<ReviewRow>,
     pub form: OpportunityForm,
-    pub review: ReviewForm,
     pub errors: Vec<(&'static str, String)>,
 }
 
@@ -123,7 +112,7 @@ async fn page(
     .fetch_all(&state.db)
     .await?;
     let reviews: Vec<ReviewRow> = sqlx::query_as(
-        "SELECT held_on, title, notes FROM business_reviews WHERE account_id = $1 ORDER BY held_on DESC",
+        "SELECT held_on, title, notes FROM business_reviews WHERE account_id = $1 AND held_on <= current_date ORDER BY held_on DESC",
     )
     .bind(account.id)
     .fetch_all(&state.db)
@@ -142,7 +131,6 @@ async fn page(
             outcome: "open".into(),
             ..OpportunityForm::default()
         },
-        review: ReviewForm::default(),
         errors: Vec::new(),
         can_edit,
         account,
@@ -325,56 +313,4 @@ pub async fn close(
     crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "opportunity-saved").await?;
     Ok(see_other(&format!("/accounts/{id}/opportunities")))
-}
-
-/// `POST /accounts/{id}/reviews`: a business review held with the client.
-pub async fn add_review(
-    State(state): State<AppState>,
-    EditableAccount { user: _, account }: EditableAccount,
-    ctx: RequestCtx,
-    ui: Ui,
-    Form(form): Form<ReviewForm>,
-) -> AppResult<Response> {
-    let id = account.id;
-    let today = chrono::Utc::now().date_naive();
-    let held = date(&form.held_on).filter(|d| *d <= today);
-    let title = form.title.trim().to_owned();
-    let mut errors = Vec::new();
-    if held.is_none() {
-        errors.push(("held_on", "date-invalid"));
-    }
-    if title.is_empty() || title.chars().count() > 200 {
-        errors.push(("title", "field-required"));
-    }
-    if form.notes.chars().count() > 4000 {
-        errors.push(("notes", "field-too-long"));
-    }
-    let Some(held) = held.filter(|_| errors.is_empty()) else {
-        let mut p = page(&state, ui, account, true).await?;
-        p.errors = errors.into_iter().map(|(f, k)| (f, p.ui.t(k))).collect();
-        p.review = form;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
-    };
-    let mut tx = state.db.begin().await?;
-    let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO business_reviews (account_id, held_on, title, notes) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(id)
-    .bind(held)
-    .bind(&title)
-    .bind(form.notes.trim())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        &ctx.actor(),
-        audit::Entry::new(audit::Action::BusinessReviewCreated)
-            .on("business_review", rid)
-            .account(Some(id))
-            .after(serde_json::json!({ "held_on": held, "title": title })),
-    )
-    .await?;
-    crate::db::commit(tx).await?;
-    flash::push(&ctx.session, flash::Kind::Success, "review-saved").await?;
-    Ok(see_other(&format!("/accounts/{id}/opportunities#reviews")))
 }

@@ -514,6 +514,48 @@ async fn checked_action(
     ))
 }
 
+/// Writes a checked action into a plan of the account, with its KPIs' baseline
+/// and its audit row, in the caller's transaction; returns its id. The plan page
+/// and a business review's decision (`reviews::record`) both create actions here.
+pub async fn insert_action(
+    tx: &mut sqlx::PgConnection,
+    actor: &audit::Actor,
+    account_id: i64,
+    plan_id: i64,
+    input: &check::ActionInput,
+    created_by: i64,
+) -> sqlx::Result<i64> {
+    let aid: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_actions (account_id, plan_id, objective_id, title, notes, owner_user_id, owner_contact_id, \
+             starts, due, shared, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(plan_id)
+    .bind(input.objective_id)
+    .bind(&input.title)
+    .bind(&input.notes)
+    .bind(input.owner.user())
+    .bind(input.owner.contact())
+    .bind(input.starts)
+    .bind(input.due)
+    .bind(input.shared)
+    .bind(created_by)
+    .fetch_one(&mut *tx)
+    .await?;
+    link_action_kpis(&mut *tx, account_id, aid, &input.kpis).await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        audit::Entry::new(audit::Action::PlanActionCreated)
+            .on("plan_action", aid)
+            .account(Some(account_id))
+            .after(input),
+    )
+    .await?;
+    Ok(aid)
+}
+
 /// `POST /accounts/{id}/plan/actions`: a new action of the mutual action plan.
 pub async fn add_action(
     State(state): State<AppState>,
@@ -532,34 +574,7 @@ pub async fn add_action(
     };
     let plan = open_plan(&state, id, &f).await?;
     let mut tx = state.db.begin().await?;
-    let aid: i64 = sqlx::query_scalar(
-        "INSERT INTO plan_actions (account_id, plan_id, objective_id, title, notes, owner_user_id, owner_contact_id, \
-             starts, due, shared, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(id)
-    .bind(plan.id)
-    .bind(input.objective_id)
-    .bind(&input.title)
-    .bind(&input.notes)
-    .bind(input.owner.user())
-    .bind(input.owner.contact())
-    .bind(input.starts)
-    .bind(input.due)
-    .bind(input.shared)
-    .bind(user.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    link_action_kpis(&mut tx, id, aid, &input.kpis).await?;
-    audit::record(
-        &mut *tx,
-        &ctx.actor(),
-        audit::Entry::new(audit::Action::PlanActionCreated)
-            .on("plan_action", aid)
-            .account(Some(id))
-            .after(&input),
-    )
-    .await?;
+    insert_action(&mut tx, &ctx.actor(), id, plan.id, &input, user.id).await?;
     crate::db::commit(tx).await?;
     flash::push(&ctx.session, flash::Kind::Success, "plan-action-saved").await?;
     Ok(back(id, "#actions"))

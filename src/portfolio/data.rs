@@ -70,7 +70,10 @@ pub struct Figures {
     pub contested: i64,
     /// Contested values waiting more than `CONTEST_WAIT_DAYS`.
     pub contested_old: i64,
+    /// The latest review held (today included): a future review is not "held".
     pub last_review: Option<NaiveDate>,
+    /// The next review planned (`reviews`), shown beside the last one.
+    pub next_review: Option<NaiveDate>,
 }
 
 impl Figures {
@@ -102,8 +105,10 @@ pub async fn figures(
     let pending = state::bring_up_to_date(db, &ids).await?;
     let (summaries, reviews, financials, acquisition) = tokio::try_join!(
         state::summaries(db, &ids),
-        sqlx::query_as::<_, (i64, NaiveDate)>(
-            "SELECT account_id, max(held_on) FROM business_reviews WHERE account_id = ANY($1) GROUP BY account_id"
+        sqlx::query_as::<_, (i64, Option<NaiveDate>, Option<NaiveDate>)>(
+            "SELECT account_id, max(held_on) FILTER (WHERE held_on <= current_date), \
+                    min(held_on) FILTER (WHERE held_on > current_date) \
+             FROM business_reviews WHERE account_id = ANY($1) GROUP BY account_id"
         )
         .bind(&ids)
         .fetch_all(db),
@@ -114,7 +119,8 @@ pub async fn figures(
         .bind(&ids)
         .fetch_all(db),
     )?;
-    let reviews: HashMap<i64, NaiveDate> = reviews.into_iter().collect();
+    let reviews: HashMap<i64, (Option<NaiveDate>, Option<NaiveDate>)> =
+        reviews.into_iter().map(|(a, l, n)| (a, (l, n))).collect();
     let acquisition: HashMap<i64, f64> = acquisition.into_iter().collect();
 
     let mut out = HashMap::new();
@@ -153,7 +159,8 @@ pub async fn figures(
                 validated: s.validated,
                 contested: s.contested,
                 contested_old: s.contested_old,
-                last_review: reviews.get(&a.id).copied(),
+                last_review: reviews.get(&a.id).and_then(|r| r.0),
+                next_review: reviews.get(&a.id).and_then(|r| r.1),
             },
         );
     }

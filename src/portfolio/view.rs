@@ -54,6 +54,8 @@ pub struct Row {
     pub alerts: usize,
     pub last_review: Option<chrono::NaiveDate>,
     pub last_review_text: String,
+    /// "next: <date>" when a review is planned ("" otherwise).
+    pub next_review_text: String,
     pub since: Option<chrono::NaiveDate>,
     pub since_text: String,
 }
@@ -145,6 +147,10 @@ pub fn row(ui: &Ui, a: &AccountSummary, f: &Figures) -> Row {
         alerts: 0,
         last_review: f.last_review,
         last_review_text: f.last_review.map(|d| ui.date(&d)).unwrap_or_else(dash),
+        next_review_text: f
+            .next_review
+            .map(|d| format!("{} {}", ui.t("portfolio-next-review"), ui.date(&d)))
+            .unwrap_or_default(),
         since: a.relationship_start,
         since_text: a
             .relationship_start

@@ -108,6 +108,16 @@ test('an account’s pages, as its KAM', { timeout: 300_000 }, async () => {
     (page) => acc(page, '/plan'),
     (page) => acc(page, '/plan/whitespace'),
     (page) => acc(page, '/plan/relationships'),
+    (page) => acc(page, '/reviews'),
+    async (page) => {
+      await page.goto(new URL(await acc(page, '/reviews'), baseUrl).href);
+      return page.locator('#review-table tbody th a').first().getAttribute('href');
+    },
+    async (page) => {
+      await page.goto(new URL(await acc(page, '/reviews'), baseUrl).href);
+      const review = await page.locator('#review-table tbody th a').first().getAttribute('href');
+      return `${review}/pack?audience=client`;
+    },
     (page) => acc(page, '/locks'),
     (page) => acc(page, '/requests'),
     '/requests',
@@ -143,6 +153,8 @@ test('the client’s portal', { timeout: 300_000 }, async () => {
     '/portal/voc',
     '/portal/activity',
     '/portal/plan',
+    '/portal/reviews',
+    firstLink('/portal/reviews', '#portal-review-table tbody th a'),
     '/notifications',
   ]);
   assert.deepEqual(failures, []);
