@@ -638,19 +638,31 @@ async fn the_team_records_opportunities_and_reviews_with_bad_input_refused() {
             .as_deref(),
         Some("won")
     );
+    let next_month = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
     let r = kam
         .post_form(
             &format!("/accounts/{id}/reviews"),
             &[
-                ("held_on", "2026-11-20"),
+                ("kind", "qbr"),
+                ("held_on", &next_month),
                 ("title", "Revue trimestrielle"),
-                ("notes", ""),
+                ("period_start", "2026-07-01"),
+                ("period_end", "2026-09-30"),
+                ("agenda", ""),
+                ("decisions_sought", ""),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Reviews have their own page now (the opportunities page lists the past
+    // ones and links to it).
+    let page = kam.get(&format!("/accounts/{id}/reviews")).await;
+    assert!(page.text("#review-table").contains("Revue trimestrielle"));
     let page = kam.get(&format!("/accounts/{id}/opportunities")).await;
-    assert!(page.text("#review-list").contains("Revue trimestrielle"));
+    assert_eq!(
+        page.count(&format!("#reviews a[href='/accounts/{id}/reviews']")),
+        1
+    );
     // Another KAM's account stays out of reach.
     let mut bruno = kam.other_browser();
     bruno.login("kam.bruno@boussole.example").await;

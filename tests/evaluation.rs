@@ -149,8 +149,14 @@ async fn a_client_contests_with_a_proposal_and_the_kam_accepts_it() {
     )));
     assert_eq!(
         client.get("/portal").await.text("#unread-count"),
-        "2 non lues",
-        "the KAM's value change and acceptance"
+        "3 non lues",
+        "the KAM's value change, the acceptance, and the shared KPI the accepted value turned red: {}",
+        client_feed.text("#feed")
+    );
+    assert!(
+        client_feed
+            .text("#feed")
+            .contains(&format!("{kpi_name} est passé au rouge"))
     );
     let internal: Vec<String> = sqlx::query_scalar(
         "SELECT name_fr FROM account_kpis WHERE account_id = $1 AND visibility = 'internal'",

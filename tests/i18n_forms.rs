@@ -196,7 +196,9 @@ fn catalogues_are_complete() {
         for entry in std::fs::read_dir(format!("{root}/locales/{lang}")).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for l in text.lines() {
-                if let Some((k, _)) = l.split_once(" = ") {
+                // `key = value`, or `key =` with the value on the indented lines below.
+                let k = l.split_once(" = ").map(|(k, _)| k).or_else(|| l.strip_suffix(" ="));
+                if let Some(k) = k {
                     let k = k.trim();
                     if !k.starts_with('#')
                         && !k.is_empty()
