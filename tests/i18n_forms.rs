@@ -197,7 +197,10 @@ fn catalogues_are_complete() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for l in text.lines() {
                 // `key = value`, or `key =` with the value on the indented lines below.
-                let k = l.split_once(" = ").map(|(k, _)| k).or_else(|| l.strip_suffix(" ="));
+                let k = l
+                    .split_once(" = ")
+                    .map(|(k, _)| k)
+                    .or_else(|| l.strip_suffix(" ="));
                 if let Some(k) = k {
                     let k = k.trim();
                     if !k.starts_with('#')

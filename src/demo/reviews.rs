@@ -103,7 +103,7 @@ pub async fn load(tx: &mut PgConnection, today: NaiveDate) -> sqlx::Result<()> {
         .bind(account_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let decisions: [(&str, Option<i64>, Option<i64>, NaiveDate, Option<i64>); 2] = [
+        let decisions: [DemoDecision; 2] = [
             (
                 "Mettre en place un point mensuel sur les ruptures",
                 Some(owner),
@@ -205,3 +205,7 @@ pub async fn freeze_past(db: &PgPool) -> anyhow::Result<usize> {
     }
     Ok(frozen)
 }
+
+/// A demo decision: what was decided, its owner (a user or a contact), its due
+/// date and the plan action it already is, if any.
+type DemoDecision<'a> = (&'a str, Option<i64>, Option<i64>, NaiveDate, Option<i64>);
