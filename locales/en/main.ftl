@@ -168,6 +168,7 @@ date-invalid = Enter a date like 2026-11-23.
 
 ## Pages (issue 10): the scrolling box around a table, named apart from its section
 region-table = table
+region-chart = chart, scrollable
 
 ## Input hardening (control characters, public URL)
 error-control-characters = What you sent contains invisible control characters (such as a NUL byte or a text-direction override) that Boussole does not accept. Remove them — retyping the text usually does — and send it again.

@@ -168,6 +168,7 @@ date-invalid = Saisissez une date comme 2026-11-23.
 
 ## Pages (issue 10): the scrolling box around a table, named apart from its section
 region-table = tableau
+region-chart = graphique, défilant
 
 ## Durcissement des saisies (caractères de contrôle, adresse publique)
 error-control-characters = Ce que vous avez envoyé contient des caractères de contrôle invisibles (un octet NUL ou un forçage du sens d’écriture, par exemple) que Boussole n’accepte pas. Retirez-les — retaper le texte suffit en général — puis envoyez-le à nouveau.

@@ -61,7 +61,7 @@ describe('mutual evaluation', () => {
     assert.ok((await queued.count()) >= 1);
     await checkPage(kam, '/evaluations');
     await kam.goto(new URL('/accounts', baseUrl).href);
-    await kam.getByRole('link', { name: 'Lumière Retail' }).click();
+    await kam.getByRole('link', { name: 'Lumière Retail', exact: true }).click();
     const kamRow = kam.locator(`tr[data-kpi-code="${code}"]`);
     assert.equal(await kamRow.getAttribute('data-validation'), 'contested');
     await checkPage(kam, 'Lumière scorecard with a contested value');

@@ -59,7 +59,7 @@ describe('phone-sized scorecards', () => {
     const page = await context.newPage();
     const problems = await watchForErrors(page);
     await login(page, baseUrl, 'kam.alice@boussole.example', DEMO_PASSWORD);
-    await page.getByRole('link', { name: 'Lumière Retail' }).first().click();
+    await page.getByRole('link', { name: 'Lumière Retail', exact: true }).first().click();
     await page.locator('h1', { hasText: 'Lumière Retail' }).waitFor();
     const boxes = await statusBoxes(page);
     console.log(`# KAM scorecard at 390 px: ${boxes.length} statuses, leftmost ${Math.min(...boxes.map((b) => b.left)).toFixed(0)} px, rightmost ${Math.max(...boxes.map((b) => b.right)).toFixed(0)} px`);

@@ -34,7 +34,7 @@ describe('voice of the customer', () => {
     const kamProblems = await watchForErrors(kam);
     await login(kam, baseUrl, 'kam.alice@boussole.example', DEMO_PASSWORD);
     await kam.goto(new URL('/accounts', baseUrl).href);
-    await kam.getByRole('link', { name: 'Lumière Retail' }).click();
+    await kam.getByRole('link', { name: 'Lumière Retail', exact: true }).click();
     const accountUrl = new URL(kam.url());
     await kam.goto(new URL(`${accountUrl.pathname}/surveys`, baseUrl).href);
     await checkPage(kam);
