@@ -161,6 +161,10 @@ pub struct ServeArgs {
     /// as failed (and is retried later).
     #[arg(long, env = "BOUSSOLE_WEBHOOK_TIMEOUT", default_value_t = crate::config::DEFAULT_WEBHOOK_TIMEOUT_SECONDS, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub webhook_timeout: u64,
+    /// Allow webhook URLs to this machine or to private network addresses (off by
+    /// default: see `Config::webhook_allow_local`).
+    #[arg(long, env = "BOUSSOLE_WEBHOOK_ALLOW_LOCAL")]
+    pub webhook_allow_local: bool,
     /// Sender of Boussole's e-mails.
     #[arg(
         long,
@@ -282,6 +286,7 @@ impl ServeArgs {
             heavy_wait: HEAVY_WAIT,
             api_rate_per_minute: serve.api_rate_per_minute,
             webhook_timeout: std::time::Duration::from_secs(serve.webhook_timeout),
+            webhook_allow_local: serve.webhook_allow_local,
         })
     }
 }

@@ -40,6 +40,11 @@ pub struct Config {
     pub api_rate_per_minute: u32,
     /// How long a webhook receiver has to answer one delivery (`webhooks::deliver`).
     pub webhook_timeout: Duration,
+    /// Webhook URLs may name this machine or a private, link-local or loopback
+    /// address (a local relay; the tests' receivers). Off by default: anyone who may
+    /// subscribe, client users included, could otherwise make the server POST to
+    /// services reachable only from inside and read their answers in the log.
+    pub webhook_allow_local: bool,
 }
 
 /// A receiver that takes longer than this has failed the attempt (retried later).
@@ -76,6 +81,8 @@ impl Config {
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
             // Short, so a test's silent receiver fails its attempt quickly.
             webhook_timeout: Duration::from_secs(2),
+            // The tests' receivers listen on 127.0.0.1.
+            webhook_allow_local: true,
         }
     }
 

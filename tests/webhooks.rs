@@ -512,3 +512,37 @@ async fn a_kpi_turning_red_is_told_once_with_its_status_before() {
     run_jobs(&app).await;
     assert_eq!(rx.of("red").len(), 1);
 }
+
+/// A server run as in production (`--webhook-allow-local` off): a client user
+/// cannot make it post inside its own network, whatever the scheme.
+#[tokio::test]
+async fn internal_addresses_are_refused_to_every_subscriber_by_default() {
+    let config = boussole::config::Config {
+        webhook_allow_local: false,
+        ..boussole::config::Config::for_tests()
+    };
+    let mut app = TestApp::with_demo_config(config).await;
+    app.login("client@lumiere-retail.example").await;
+    for url in [
+        "http://127.0.0.1:5432/",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.7/admin",
+        "https://localhost/h",
+    ] {
+        let fields = [("url", url), ("events", "value.recorded")];
+        let r = app.post_form("/settings/webhooks", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(
+            r.body.contains("dans le réseau du serveur lui-même")
+                || r.body.contains("inside the server's own network"),
+            "{url}: {}",
+            r.body
+        );
+        assert_eq!(r.attr("#url", "value").as_deref(), Some(url), "input kept");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_subscriptions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

@@ -201,8 +201,12 @@ pub async fn show_list(
     render_status(StatusCode::OK, &p)
 }
 
-/// The URL rule: https, or http to this machine; no credentials; a host.
-pub fn check_url(raw: &str) -> Result<String, &'static str> {
+/// The URL rule: https, or http to this machine; no credentials; a host. Unless
+/// `allow_local` (`Config::webhook_allow_local`), a URL naming this machine or a
+/// private, link-local or loopback address is refused: the server would POST
+/// inside its own network on a subscriber's behalf (client users included).
+/// A public name that resolves to such an address is not caught here.
+pub fn check_url(raw: &str, allow_local: bool) -> Result<String, &'static str> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("field-required");
@@ -225,10 +229,44 @@ pub fn check_url(raw: &str) -> Result<String, &'static str> {
             | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
             | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
     );
+    if !allow_local && internal(&url) {
+        return Err("webhook-url-internal");
+    }
     match url.scheme() {
         "https" => Ok(url.to_string()),
         "http" if local => Ok(url.to_string()),
         _ => Err("webhook-url-https"),
+    }
+}
+
+/// This machine, or an address of a private, link-local, shared or loopback range.
+fn internal(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost") || d.ends_with(".internal")
+        }
+        Some(url::Host::Ipv4(ip)) => {
+            ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                // 100.64.0.0/10, carrier-grade NAT.
+                || (ip.octets()[0] == 100 && (ip.octets()[1] & 0xc0) == 64)
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            ip.is_loopback()
+                || ip.is_unspecified()
+                // fc00::/7 unique local, fe80::/10 link-local.
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_private() || v4.is_link_local())
+        }
+        None => true,
     }
 }
 
@@ -256,7 +294,7 @@ pub async fn create(
     require(&user)?;
     let form = parse_form(&fields);
     let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let url = match check_url(&form.url) {
+    let url = match check_url(&form.url, state.config.webhook_allow_local) {
         Ok(u) => u,
         Err(key) => {
             errors.push(("url", ui.t(key)));
@@ -503,20 +541,50 @@ mod tests {
 
     #[test]
     fn https_or_this_machine_only() {
-        assert!(check_url("https://erp.example.com/hooks").is_ok());
-        assert!(check_url("http://127.0.0.1:8080/h").is_ok());
-        assert!(check_url("http://localhost/h").is_ok());
-        assert!(check_url("http://[::1]:9/h").is_ok());
+        assert!(check_url("https://erp.example.com/hooks", true).is_ok());
+        assert!(check_url("http://127.0.0.1:8080/h", true).is_ok());
+        assert!(check_url("http://localhost/h", true).is_ok());
+        assert!(check_url("http://[::1]:9/h", true).is_ok());
         assert_eq!(
-            check_url("http://erp.example.com/h"),
+            check_url("http://erp.example.com/h", true),
             Err("webhook-url-https")
         );
-        assert_eq!(check_url("ftp://127.0.0.1/h"), Err("webhook-url-https"));
         assert_eq!(
-            check_url("https://u:p@erp.example.com/h"),
+            check_url("ftp://127.0.0.1/h", true),
+            Err("webhook-url-https")
+        );
+        assert_eq!(
+            check_url("https://u:p@erp.example.com/h", true),
             Err("webhook-url-invalid")
         );
-        assert_eq!(check_url("not a url"), Err("webhook-url-invalid"));
-        assert_eq!(check_url(""), Err("field-required"));
+        assert_eq!(check_url("not a url", true), Err("webhook-url-invalid"));
+        assert_eq!(check_url("", true), Err("field-required"));
+    }
+
+    #[test]
+    fn internal_addresses_are_refused_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:8080/h",
+            "http://localhost/h",
+            "https://localhost/h",
+            "https://127.0.0.1/h",
+            "https://10.1.2.3/h",
+            "https://172.16.0.1/h",
+            "https://192.168.1.10/h",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/h",
+            "https://0.0.0.0/h",
+            "https://[::1]/h",
+            "https://[fd00::1]/h",
+            "https://[fe80::1]/h",
+            "https://[::ffff:10.0.0.1]/h",
+            "https://db.internal/h",
+            "https://admin.localhost/h",
+        ] {
+            assert_eq!(check_url(url, false), Err("webhook-url-internal"), "{url}");
+        }
+        assert!(check_url("https://erp.example.com/hooks", false).is_ok());
+        assert!(check_url("https://203.0.113.7/hooks", false).is_ok());
+        assert!(check_url("https://172.32.0.1/h", false).is_ok());
     }
 }
